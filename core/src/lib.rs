@@ -1,0 +1,4 @@
+//! PronoTurf core: the domain model, the history CSV reader and, with the `runtime` feature,
+//! Settings and the Store over SQLite and MySQL.
+
+pub mod domain;

@@ -1,0 +1,1 @@
+//! PronoTurf jobs: syncing days from PMU Turfinfo and importing history files into the Store.
