@@ -2,3 +2,9 @@
 //! Settings and the Store over SQLite and MySQL.
 
 pub mod domain;
+pub mod history;
+
+#[cfg(feature = "runtime")]
+pub mod settings;
+#[cfg(feature = "runtime")]
+pub mod store;

@@ -1,0 +1,265 @@
+//! The Store: every operation the application needs on its data, with one implementation per
+//! database (SQLite, the embedded default, and MySQL/MariaDB), each owning its SQL and migrations.
+//!
+//! Writes go through [`Store::upsert_race_cards`]: one transaction per call, keyed on natural keys
+//! (date + meeting + race + runner), so replaying the same data changes nothing.
+
+mod mysql;
+mod rows;
+mod sqlite;
+mod write;
+
+pub use mysql::MySqlStore;
+pub use sqlite::SqliteStore;
+
+use crate::domain::{RaceCard, RaceKey};
+use crate::settings::DatabaseUrl;
+use async_trait::async_trait;
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Serialize;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Failures of the Store.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be reached or opened.
+    #[error("cannot connect to the {backend} database: {source}")]
+    Connect {
+        /// `sqlite` or `mysql`.
+        backend: &'static str,
+        /// Driver error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// Applying migrations failed.
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// The data given cannot be stored as it is.
+    #[error("invalid data: {0}")]
+    Invalid(String),
+    /// Any other database error.
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+}
+
+/// Result of the Store's operations.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// What a write touched, for summaries.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct WriteSummary {
+    /// Races written.
+    pub races: u64,
+    /// Runner rows written.
+    pub runners: u64,
+    /// Odds snapshots offered (already-stored ones are skipped).
+    pub odds_snapshots: u64,
+    /// Payout lines written.
+    pub payouts: u64,
+}
+
+impl std::ops::AddAssign for WriteSummary {
+    fn add_assign(&mut self, other: Self) {
+        self.races += other.races;
+        self.runners += other.runners;
+        self.odds_snapshots += other.odds_snapshots;
+        self.payouts += other.payouts;
+    }
+}
+
+/// Row counts and the date range covered, as `pronoturf stats` prints them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct StoreStats {
+    /// Racecourses.
+    pub tracks: i64,
+    /// Meetings.
+    pub meetings: i64,
+    /// Races.
+    pub races: i64,
+    /// Runner rows, non-runners included.
+    pub runners: i64,
+    /// Horses.
+    pub horses: i64,
+    /// Jockeys and drivers.
+    pub jockeys: i64,
+    /// Trainers.
+    pub trainers: i64,
+    /// Races whose result (arrival order) is known.
+    pub results: i64,
+    /// Payout lines.
+    pub payouts: i64,
+    /// Odds snapshots.
+    pub odds_snapshots: i64,
+    /// Archived API payloads.
+    pub payloads: i64,
+    /// Earliest race date.
+    pub first_date: Option<NaiveDate>,
+    /// Latest race date.
+    pub last_date: Option<NaiveDate>,
+}
+
+impl StoreStats {
+    /// Builds the stats from counts in the order of `rows::STATS_COUNTS`.
+    pub(crate) fn from_counts(
+        counts: [i64; 11],
+        first_date: Option<NaiveDate>,
+        last_date: Option<NaiveDate>,
+    ) -> Self {
+        let [tracks, meetings, races, runners, horses, jockeys, trainers, results, payouts, odds_snapshots, payloads] =
+            counts;
+        Self {
+            tracks,
+            meetings,
+            races,
+            runners,
+            horses,
+            jockeys,
+            trainers,
+            results,
+            payouts,
+            odds_snapshots,
+            payloads,
+            first_date,
+            last_date,
+        }
+    }
+}
+
+/// A raw API response kept so a day can be replayed without the network.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArchivedPayload {
+    /// Path under the client base, e.g. `programme/05112025/R1/C1/participants`: the archive key.
+    pub path: String,
+    /// programme, participants, performances, rapports.
+    pub kind: String,
+    /// Race day the payload belongs to.
+    pub date: NaiveDate,
+    /// HTTP status it came with.
+    pub status: u16,
+    /// When it was fetched.
+    pub fetched_at: DateTime<Utc>,
+    /// The body as received.
+    pub body: Vec<u8>,
+}
+
+/// A recorded run of a job.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct JobRun {
+    /// Id.
+    pub id: i64,
+    /// Job name (sync, import, predict...).
+    pub job: String,
+    /// Parameters, as JSON.
+    pub params: serde_json::Value,
+    /// Attempt number, from 1.
+    pub attempt: u32,
+    /// Start.
+    pub started_at: DateTime<Utc>,
+    /// End, once finished.
+    pub finished_at: Option<DateTime<Utc>>,
+    /// running, succeeded, failed.
+    pub status: String,
+    /// Counts reported by the job, as JSON.
+    pub counts: Option<serde_json::Value>,
+    /// Error, when failed.
+    pub error: Option<String>,
+}
+
+/// Outcome of a finished job run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobOutcome {
+    /// The job did its work.
+    Succeeded,
+    /// The job failed; the error is recorded.
+    Failed,
+}
+
+impl JobOutcome {
+    /// Storage spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+        }
+    }
+}
+
+/// What a database health probe measured.
+#[derive(Debug, Clone, Serialize)]
+pub struct DbHealth {
+    /// `sqlite` or `mysql`.
+    pub backend: &'static str,
+    /// Server or library version.
+    pub version: String,
+    /// Round-trip time of the probe query.
+    pub latency_ms: f64,
+    /// Migrations applied.
+    pub migrations: i64,
+}
+
+/// The application's data operations. Implemented by [`SqliteStore`] and [`MySqlStore`].
+#[async_trait]
+pub trait Store: Send + Sync + 'static {
+    /// `sqlite` or `mysql`.
+    fn backend(&self) -> &'static str;
+
+    /// Applies pending migrations.
+    async fn migrate(&self) -> Result<()>;
+
+    /// Probes the database: version, latency, migrations applied.
+    async fn health(&self) -> Result<DbHealth>;
+
+    /// Writes race cards in one transaction: all or nothing.
+    async fn upsert_race_cards(&self, cards: &[RaceCard]) -> Result<WriteSummary>;
+
+    /// Reads back one race with its meeting, runners, odds and payouts.
+    async fn race_card(&self, key: RaceKey) -> Result<Option<RaceCard>>;
+
+    /// Keys of the races of a day, in meeting then race order.
+    async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>>;
+
+    /// Archives a raw payload, replacing an older one at the same path.
+    async fn archive_payload(&self, payload: &ArchivedPayload) -> Result<()>;
+
+    /// The archived payload at `path`, if any.
+    async fn find_payload(&self, path: &str) -> Result<Option<ArchivedPayload>>;
+
+    /// Row counts and date range.
+    async fn stats(&self) -> Result<StoreStats>;
+
+    /// Records the start of a job run; returns its id.
+    async fn start_job_run(&self, job: &str, params: &serde_json::Value, attempt: u32)
+    -> Result<i64>;
+
+    /// Records the end of a job run.
+    async fn finish_job_run(
+        &self,
+        id: i64,
+        outcome: JobOutcome,
+        counts: Option<&serde_json::Value>,
+        error: Option<&str>,
+    ) -> Result<()>;
+
+    /// The most recent job runs, newest first.
+    async fn list_job_runs(&self, limit: u32) -> Result<Vec<JobRun>>;
+}
+
+/// Opens the Store named by `url`, creating an SQLite file (and its folder) if missing.
+/// Does not migrate: call [`Store::migrate`].
+pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
+    Ok(match url {
+        DatabaseUrl::Sqlite { url } => Arc::new(SqliteStore::connect(url).await?),
+        DatabaseUrl::MySql { .. } => Arc::new(MySqlStore::connect(url.expose()).await?),
+    })
+}
+
+/// Opens and migrates the Store named by `url`.
+pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
+    let store = connect(url).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+/// How long a connection attempt may take before the Store reports the database unreachable.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);

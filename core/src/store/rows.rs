@@ -1,0 +1,362 @@
+//! Rows read back from either database and their conversion into domain types. The SELECTs here
+//! are portable (lowercase, `?` placeholders, no dialect functions), so both backends run the same
+//! text and decode into the same `FromRow` structs.
+
+use super::{Result, StoreError};
+use crate::domain::{
+    Discipline, Horse, Meeting, OddsKind, OddsSnapshot, Payout, Race, RaceCard, Runner,
+    RunnerStatus, Sex, Track, Weather,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+
+pub(crate) const SELECT_RACE: &str = "select r.id as race_id, m.date, m.number as meeting_number,
+    m.nature, m.audience, m.status as meeting_status, m.weather_temperature_c, m.weather_wind_kmh,
+    m.weather_wind_direction, m.weather_sky, t.name as track_name, t.code as track_code,
+    t.country as track_country, r.number as race_number, r.name, r.start_time, r.discipline,
+    r.speciality, r.distance_m, r.prize_eur, r.conditions, r.category, r.age_condition,
+    r.sex_condition, r.declared_runners, r.status, r.going, r.penetrometer, r.track_type,
+    r.arrival, r.is_final, r.duration_ms
+    from races r join meetings m on m.id = r.meeting_id join tracks t on t.id = m.track_id
+    where m.date = ? and m.number = ? and r.number = ?";
+
+pub(crate) const SELECT_RUNNERS: &str = "select ru.number, h.name as horse_name,
+    h.natural_key as horse_key, h.sex, h.birth_year, h.sire, h.dam, h.breed, j.name as jockey,
+    tr.name as trainer, ru.age, ru.draw, ru.weight_kg, ru.blinkers, ru.shoeing, ru.musique,
+    ru.career_starts, ru.career_wins, ru.career_places, ru.earnings_eur, ru.status, ru.incident,
+    ru.finish, ru.time_ms, ru.reduction_km_ms, ru.odds_reference, ru.odds_final
+    from runners ru join horses h on h.id = ru.horse_id
+    left join jockeys j on j.id = ru.jockey_id left join trainers tr on tr.id = ru.trainer_id
+    where ru.race_id = ? order by ru.number";
+
+pub(crate) const SELECT_ODDS: &str = "select ru.number, o.kind, o.odds, o.taken_at
+    from odds_snapshots o join runners ru on ru.id = o.runner_id
+    where ru.race_id = ? order by o.taken_at, ru.number, o.kind";
+
+pub(crate) const SELECT_PAYOUTS: &str = "select bet_type, combination, label, dividend_per_euro,
+    winners, refunded from payouts where race_id = ? order by id";
+
+pub(crate) const SELECT_RACE_KEYS: &str = "select m.date, m.number as meeting, r.number as race
+    from races r join meetings m on m.id = r.meeting_id
+    where m.date = ? order by m.number, r.number";
+
+pub(crate) const SELECT_PAYLOAD: &str =
+    "select path, kind, date, status, fetched_at, body from payloads where path = ?";
+
+pub(crate) const SELECT_JOB_RUNS: &str = "select id, job, params, attempt, started_at,
+    finished_at, status, counts, error from job_runs order by id desc limit ?";
+
+/// The count queries of `stats`, in the order of [`super::StoreStats`]' fields.
+pub(crate) const STATS_COUNTS: [&str; 11] = [
+    "select count(*) from tracks",
+    "select count(*) from meetings",
+    "select count(*) from races",
+    "select count(*) from runners",
+    "select count(*) from horses",
+    "select count(*) from jockeys",
+    "select count(*) from trainers",
+    "select count(*) from races where arrival is not null",
+    "select count(*) from payouts",
+    "select count(*) from odds_snapshots",
+    "select count(*) from payloads",
+];
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RaceRow {
+    pub race_id: i64,
+    date: NaiveDate,
+    meeting_number: i64,
+    nature: Option<String>,
+    audience: Option<String>,
+    meeting_status: Option<String>,
+    weather_temperature_c: Option<i64>,
+    weather_wind_kmh: Option<i64>,
+    weather_wind_direction: Option<String>,
+    weather_sky: Option<String>,
+    track_name: String,
+    track_code: Option<String>,
+    track_country: Option<String>,
+    race_number: i64,
+    name: Option<String>,
+    start_time: Option<DateTime<Utc>>,
+    discipline: String,
+    speciality: Option<String>,
+    distance_m: Option<i64>,
+    prize_eur: Option<f64>,
+    conditions: Option<String>,
+    category: Option<String>,
+    age_condition: Option<String>,
+    sex_condition: Option<String>,
+    declared_runners: Option<i64>,
+    status: Option<String>,
+    going: Option<String>,
+    penetrometer: Option<f64>,
+    track_type: Option<String>,
+    arrival: Option<String>,
+    is_final: bool,
+    duration_ms: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RunnerRow {
+    number: i64,
+    horse_name: String,
+    horse_key: String,
+    sex: Option<String>,
+    birth_year: Option<i64>,
+    sire: Option<String>,
+    dam: Option<String>,
+    breed: Option<String>,
+    jockey: Option<String>,
+    trainer: Option<String>,
+    age: Option<i64>,
+    draw: Option<i64>,
+    weight_kg: Option<f64>,
+    blinkers: Option<String>,
+    shoeing: Option<String>,
+    musique: Option<String>,
+    career_starts: Option<i64>,
+    career_wins: Option<i64>,
+    career_places: Option<i64>,
+    earnings_eur: Option<f64>,
+    status: String,
+    incident: Option<String>,
+    finish: Option<i64>,
+    time_ms: Option<i64>,
+    reduction_km_ms: Option<i64>,
+    odds_reference: Option<f64>,
+    odds_final: Option<f64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct OddsRow {
+    number: i64,
+    kind: String,
+    odds: f64,
+    taken_at: DateTime<Utc>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PayoutRow {
+    bet_type: String,
+    combination: String,
+    label: Option<String>,
+    dividend_per_euro: f64,
+    winners: Option<f64>,
+    refunded: bool,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RaceKeyRow {
+    pub date: NaiveDate,
+    pub meeting: i64,
+    pub race: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct PayloadRow {
+    pub path: String,
+    pub kind: String,
+    pub date: NaiveDate,
+    pub status: i64,
+    pub fetched_at: DateTime<Utc>,
+    pub body: Vec<u8>,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct JobRunRow {
+    pub id: i64,
+    pub job: String,
+    pub params: String,
+    pub attempt: i64,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub status: String,
+    pub counts: Option<String>,
+    pub error: Option<String>,
+}
+
+/// Stored numbers are written from `u32` values, so a value outside that range means the row was
+/// written by something else: report it rather than wrap.
+fn u32_of(field: &str, v: i64) -> Result<u32> {
+    u32::try_from(v).map_err(|_| StoreError::Invalid(format!("{field} = {v} is out of range")))
+}
+
+fn opt_u32(field: &str, v: Option<i64>) -> Result<Option<u32>> {
+    v.map(|v| u32_of(field, v)).transpose()
+}
+
+fn opt_i32(field: &str, v: Option<i64>) -> Result<Option<i32>> {
+    v.map(|v| i32::try_from(v).map_err(|_| StoreError::Invalid(format!("{field} = {v}"))))
+        .transpose()
+}
+
+/// Assembles a race card from its rows.
+pub(crate) fn race_card(
+    race: RaceRow,
+    runners: Vec<RunnerRow>,
+    odds: Vec<OddsRow>,
+    payouts: Vec<PayoutRow>,
+) -> Result<RaceCard> {
+    let weather = (race.weather_temperature_c.is_some()
+        || race.weather_wind_kmh.is_some()
+        || race.weather_wind_direction.is_some()
+        || race.weather_sky.is_some())
+    .then(|| -> Result<Weather> {
+        Ok(Weather {
+            temperature_c: opt_i32("weather_temperature_c", race.weather_temperature_c)?,
+            wind_kmh: opt_i32("weather_wind_kmh", race.weather_wind_kmh)?,
+            wind_direction: race.weather_wind_direction,
+            sky: race.weather_sky,
+        })
+    })
+    .transpose()?;
+    let arrival = race
+        .arrival
+        .as_deref()
+        .map(serde_json::from_str::<Vec<Vec<u32>>>)
+        .transpose()
+        .map_err(|e| StoreError::Invalid(format!("stored arrival is not valid JSON: {e}")))?;
+    let meeting = Meeting {
+        date: race.date,
+        number: u32_of("meeting number", race.meeting_number)?,
+        track: Track {
+            name: race.track_name,
+            code: race.track_code,
+            country: race.track_country,
+        },
+        nature: race.nature,
+        audience: race.audience,
+        status: race.meeting_status,
+        weather,
+    };
+    let race = Race {
+        number: u32_of("race number", race.race_number)?,
+        name: race.name,
+        start_time: race.start_time,
+        discipline: Discipline::parse(&race.discipline),
+        speciality: race.speciality,
+        distance_m: opt_u32("distance_m", race.distance_m)?,
+        prize_eur: race.prize_eur,
+        conditions: race.conditions,
+        category: race.category,
+        age_condition: race.age_condition,
+        sex_condition: race.sex_condition,
+        declared_runners: opt_u32("declared_runners", race.declared_runners)?,
+        status: race.status,
+        going: race.going,
+        penetrometer: race.penetrometer,
+        track_type: race.track_type,
+        arrival,
+        is_final: race.is_final,
+        duration_ms: race.duration_ms,
+    };
+    Ok(RaceCard {
+        meeting,
+        race,
+        runners: runners.into_iter().map(runner).collect::<Result<_>>()?,
+        odds: odds
+            .into_iter()
+            .map(|o| {
+                Ok(OddsSnapshot {
+                    runner: u32_of("runner number", o.number)?,
+                    kind: OddsKind::parse(&o.kind).ok_or_else(|| {
+                        StoreError::Invalid(format!("unknown odds kind {:?}", o.kind))
+                    })?,
+                    odds: o.odds,
+                    taken_at: o.taken_at,
+                })
+            })
+            .collect::<Result<_>>()?,
+        payouts: payouts
+            .into_iter()
+            .map(|p| Payout {
+                bet_type: p.bet_type,
+                combination: p.combination,
+                label: p.label,
+                dividend_per_euro: p.dividend_per_euro,
+                winners: p.winners,
+                refunded: p.refunded,
+            })
+            .collect(),
+    })
+}
+
+fn runner(r: RunnerRow) -> Result<Runner> {
+    let source_id = r.horse_key.strip_prefix("id:").map(str::to_string);
+    Ok(Runner {
+        number: u32_of("runner number", r.number)?,
+        horse: Horse {
+            name: r.horse_name,
+            source_id,
+            sex: r.sex.as_deref().and_then(Sex::parse),
+            birth_year: opt_i32("birth_year", r.birth_year)?,
+            sire: r.sire,
+            dam: r.dam,
+            breed: r.breed,
+        },
+        jockey: r.jockey,
+        trainer: r.trainer,
+        age: opt_u32("age", r.age)?,
+        draw: opt_u32("draw", r.draw)?,
+        weight_kg: r.weight_kg,
+        blinkers: r.blinkers,
+        shoeing: r.shoeing,
+        musique: r.musique,
+        career_starts: opt_u32("career_starts", r.career_starts)?,
+        career_wins: opt_u32("career_wins", r.career_wins)?,
+        career_places: opt_u32("career_places", r.career_places)?,
+        earnings_eur: r.earnings_eur,
+        status: RunnerStatus::parse(&r.status)
+            .ok_or_else(|| StoreError::Invalid(format!("unknown runner status {:?}", r.status)))?,
+        incident: r.incident,
+        finish: opt_u32("finish", r.finish)?,
+        time_ms: r.time_ms,
+        reduction_km_ms: r.reduction_km_ms,
+        odds_reference: r.odds_reference,
+        odds_final: r.odds_final,
+    })
+}
+
+impl RaceKeyRow {
+    pub(crate) fn into_key(self) -> Result<crate::domain::RaceKey> {
+        Ok(crate::domain::RaceKey {
+            date: self.date,
+            meeting: u32_of("meeting number", self.meeting)?,
+            race: u32_of("race number", self.race)?,
+        })
+    }
+}
+
+impl JobRunRow {
+    pub(crate) fn into_job_run(self) -> Result<super::JobRun> {
+        let json = |field: &str, s: &str| {
+            serde_json::from_str(s)
+                .map_err(|e| StoreError::Invalid(format!("job run {field} is not JSON: {e}")))
+        };
+        Ok(super::JobRun {
+            id: self.id,
+            params: json("params", &self.params)?,
+            counts: self.counts.as_deref().map(|c| json("counts", c)).transpose()?,
+            job: self.job,
+            attempt: u32_of("attempt", self.attempt)?,
+            started_at: self.started_at,
+            finished_at: self.finished_at,
+            status: self.status,
+            error: self.error,
+        })
+    }
+}
+
+impl PayloadRow {
+    pub(crate) fn into_payload(self) -> Result<super::ArchivedPayload> {
+        Ok(super::ArchivedPayload {
+            status: u16::try_from(self.status)
+                .map_err(|_| StoreError::Invalid(format!("HTTP status {}", self.status)))?,
+            path: self.path,
+            kind: self.kind,
+            date: self.date,
+            fetched_at: self.fetched_at,
+            body: self.body,
+        })
+    }
+}

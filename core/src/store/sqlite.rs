@@ -1,0 +1,500 @@
+//! The SQLite Store, the embedded default: one file in WAL mode, created if missing, with its own
+//! migrations under `migrations/sqlite`.
+
+use super::rows::{self, JobRunRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow, RaceRow};
+use super::write::{self, People, RunnerRow, WriteTx, int};
+use super::{
+    ArchivedPayload, CONNECT_TIMEOUT, DbHealth, JobOutcome, JobRun, Result, Store, StoreError,
+    StoreStats, WriteSummary,
+};
+use crate::domain::{Horse, Meeting, OddsSnapshot, Payout, Race, RaceCard, RaceKey, Track};
+use async_trait::async_trait;
+use chrono::{NaiveDate, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{QueryBuilder, Sqlite, Transaction};
+use std::collections::HashMap;
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Instant;
+
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+
+/// The SQLite implementation of [`Store`].
+#[derive(Clone)]
+pub struct SqliteStore {
+    pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database at `url` (`sqlite://path` or `sqlite::memory:`).
+    pub async fn connect(url: &str) -> Result<Self> {
+        let connect_err = |source| StoreError::Connect {
+            backend: "sqlite",
+            source,
+        };
+        let in_memory = url.starts_with("sqlite::memory:");
+        if !in_memory {
+            let path = url.trim_start_matches("sqlite://");
+            let path = path.split('?').next().unwrap_or(path);
+            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| connect_err(sqlx::Error::Io(e)))?;
+            }
+        }
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(connect_err)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            // WAL with NORMAL is durable against application crashes, and much faster.
+            .synchronous(SqliteSynchronous::Normal)
+            .busy_timeout(std::time::Duration::from_secs(10));
+        // Each connection to `:memory:` is a separate database, so memory stores get exactly one.
+        let pool = SqlitePoolOptions::new()
+            .max_connections(if in_memory { 1 } else { 8 })
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_with(options)
+            .await
+            .map_err(connect_err)?;
+        Ok(Self { pool })
+    }
+
+    /// Starts a write transaction that takes the write lock at once: a deferred one could fail
+    /// with SQLITE_BUSY when upgrading from read to write while another writer commits.
+    async fn begin_write(&self) -> Result<Transaction<'static, Sqlite>> {
+        Ok(self.pool.begin_with("begin immediate").await?)
+    }
+}
+
+#[async_trait]
+impl Store for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> Result<()> {
+        MIGRATOR.run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn health(&self) -> Result<DbHealth> {
+        let started = Instant::now();
+        let version: String = sqlx::query_scalar("select sqlite_version()")
+            .fetch_one(&self.pool)
+            .await?;
+        let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+        let migrations: i64 =
+            sqlx::query_scalar("select count(*) from _sqlx_migrations where success = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(DbHealth {
+            backend: "sqlite",
+            version,
+            latency_ms,
+            migrations,
+        })
+    }
+
+    async fn upsert_race_cards(&self, cards: &[RaceCard]) -> Result<WriteSummary> {
+        let mut tx = SqliteWrite(self.begin_write().await?);
+        let summary = write::write_cards(&mut tx, cards).await?;
+        tx.0.commit().await?;
+        Ok(summary)
+    }
+
+    async fn race_card(&self, key: RaceKey) -> Result<Option<RaceCard>> {
+        let race: Option<RaceRow> = sqlx::query_as(rows::SELECT_RACE)
+            .bind(key.date)
+            .bind(i64::from(key.meeting))
+            .bind(i64::from(key.race))
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(race) = race else { return Ok(None) };
+        let id = race.race_id;
+        let runners = sqlx::query_as(rows::SELECT_RUNNERS)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let odds: Vec<OddsRow> = sqlx::query_as(rows::SELECT_ODDS)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        let payouts: Vec<PayoutRow> = sqlx::query_as(rows::SELECT_PAYOUTS)
+            .bind(id)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::race_card(race, runners, odds, payouts).map(Some)
+    }
+
+    async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>> {
+        let keys: Vec<RaceKeyRow> = sqlx::query_as(rows::SELECT_RACE_KEYS)
+            .bind(date)
+            .fetch_all(&self.pool)
+            .await?;
+        keys.into_iter().map(RaceKeyRow::into_key).collect()
+    }
+
+    async fn archive_payload(&self, p: &ArchivedPayload) -> Result<()> {
+        sqlx::query(
+            "insert into payloads (path, kind, date, status, fetched_at, body)
+             values (?, ?, ?, ?, ?, ?)
+             on conflict(path) do update set kind = excluded.kind, date = excluded.date,
+                status = excluded.status, fetched_at = excluded.fetched_at, body = excluded.body",
+        )
+        .bind(&p.path)
+        .bind(&p.kind)
+        .bind(p.date)
+        .bind(i64::from(p.status))
+        .bind(p.fetched_at)
+        .bind(&p.body)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn find_payload(&self, path: &str) -> Result<Option<ArchivedPayload>> {
+        let row: Option<PayloadRow> = sqlx::query_as(rows::SELECT_PAYLOAD)
+            .bind(path)
+            .fetch_optional(&self.pool)
+            .await?;
+        row.map(PayloadRow::into_payload).transpose()
+    }
+
+    async fn stats(&self) -> Result<StoreStats> {
+        let mut counts = [0i64; rows::STATS_COUNTS.len()];
+        for (count, sql) in counts.iter_mut().zip(rows::STATS_COUNTS) {
+            *count = sqlx::query_scalar(sql).fetch_one(&self.pool).await?;
+        }
+        // min/max of a text column come back untyped in SQLite: read text, then parse.
+        let (first, last): (Option<String>, Option<String>) =
+            sqlx::query_as("select min(date), max(date) from races")
+                .fetch_one(&self.pool)
+                .await?;
+        let date = |s: Option<String>| -> Result<Option<NaiveDate>> {
+            s.map(|s| {
+                NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+                    .map_err(|e| StoreError::Invalid(format!("stored date {s:?}: {e}")))
+            })
+            .transpose()
+        };
+        Ok(StoreStats::from_counts(counts, date(first)?, date(last)?))
+    }
+
+    async fn start_job_run(
+        &self,
+        job: &str,
+        params: &serde_json::Value,
+        attempt: u32,
+    ) -> Result<i64> {
+        let result = sqlx::query(
+            "insert into job_runs (job, params, attempt, started_at, status)
+             values (?, ?, ?, ?, 'running')",
+        )
+        .bind(job)
+        .bind(params.to_string())
+        .bind(i64::from(attempt))
+        .bind(Utc::now())
+        .execute(&self.pool)
+        .await?;
+        Ok(result.last_insert_rowid())
+    }
+
+    async fn finish_job_run(
+        &self,
+        id: i64,
+        outcome: JobOutcome,
+        counts: Option<&serde_json::Value>,
+        error: Option<&str>,
+    ) -> Result<()> {
+        sqlx::query(
+            "update job_runs set finished_at = ?, status = ?, counts = ?, error = ? where id = ?",
+        )
+        .bind(Utc::now())
+        .bind(outcome.as_str())
+        .bind(counts.map(|c| c.to_string()))
+        .bind(error)
+        .bind(id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn list_job_runs(&self, limit: u32) -> Result<Vec<JobRun>> {
+        let rows: Vec<JobRunRow> = sqlx::query_as(rows::SELECT_JOB_RUNS)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        rows.into_iter().map(JobRunRow::into_job_run).collect()
+    }
+}
+
+/// An open SQLite write transaction.
+struct SqliteWrite(Transaction<'static, Sqlite>);
+
+#[async_trait]
+impl WriteTx for SqliteWrite {
+    async fn upsert_track(&mut self, key: &str, track: &Track) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "insert into tracks (natural_key, name, code, country) values (?, ?, ?, ?)
+             on conflict(natural_key) do update set
+                code = coalesce(excluded.code, tracks.code),
+                country = coalesce(excluded.country, tracks.country)
+             returning id",
+        )
+        .bind(key)
+        .bind(track.name.trim())
+        .bind(&track.code)
+        .bind(&track.country)
+        .fetch_one(&mut *self.0)
+        .await?)
+    }
+
+    async fn upsert_meeting(&mut self, track_id: i64, m: &Meeting) -> Result<i64> {
+        let w = m.weather.clone().unwrap_or_default();
+        Ok(sqlx::query_scalar(
+            "insert into meetings (date, number, track_id, nature, audience, status,
+                weather_temperature_c, weather_wind_kmh, weather_wind_direction, weather_sky)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             on conflict(date, number) do update set track_id = excluded.track_id,
+                nature = coalesce(excluded.nature, meetings.nature),
+                audience = coalesce(excluded.audience, meetings.audience),
+                status = coalesce(excluded.status, meetings.status),
+                weather_temperature_c = coalesce(excluded.weather_temperature_c, meetings.weather_temperature_c),
+                weather_wind_kmh = coalesce(excluded.weather_wind_kmh, meetings.weather_wind_kmh),
+                weather_wind_direction = coalesce(excluded.weather_wind_direction, meetings.weather_wind_direction),
+                weather_sky = coalesce(excluded.weather_sky, meetings.weather_sky)
+             returning id",
+        )
+        .bind(m.date)
+        .bind(i64::from(m.number))
+        .bind(track_id)
+        .bind(&m.nature)
+        .bind(&m.audience)
+        .bind(&m.status)
+        .bind(w.temperature_c)
+        .bind(w.wind_kmh)
+        .bind(w.wind_direction)
+        .bind(w.sky)
+        .fetch_one(&mut *self.0)
+        .await?)
+    }
+
+    async fn upsert_race(
+        &mut self,
+        meeting_id: i64,
+        date: NaiveDate,
+        r: &Race,
+        arrival: Option<String>,
+    ) -> Result<i64> {
+        Ok(sqlx::query_scalar(
+            "insert into races (meeting_id, number, date, name, start_time, discipline, speciality,
+                distance_m, prize_eur, conditions, category, age_condition, sex_condition,
+                declared_runners, status, going, penetrometer, track_type, arrival, is_final,
+                duration_ms)
+             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             on conflict(meeting_id, number) do update set date = excluded.date,
+                name = coalesce(excluded.name, races.name),
+                start_time = coalesce(excluded.start_time, races.start_time),
+                discipline = excluded.discipline,
+                speciality = coalesce(excluded.speciality, races.speciality),
+                distance_m = coalesce(excluded.distance_m, races.distance_m),
+                prize_eur = coalesce(excluded.prize_eur, races.prize_eur),
+                conditions = coalesce(excluded.conditions, races.conditions),
+                category = coalesce(excluded.category, races.category),
+                age_condition = coalesce(excluded.age_condition, races.age_condition),
+                sex_condition = coalesce(excluded.sex_condition, races.sex_condition),
+                declared_runners = coalesce(excluded.declared_runners, races.declared_runners),
+                status = coalesce(excluded.status, races.status),
+                going = coalesce(excluded.going, races.going),
+                penetrometer = coalesce(excluded.penetrometer, races.penetrometer),
+                track_type = coalesce(excluded.track_type, races.track_type),
+                arrival = coalesce(excluded.arrival, races.arrival),
+                is_final = max(excluded.is_final, races.is_final),
+                duration_ms = coalesce(excluded.duration_ms, races.duration_ms)
+             returning id",
+        )
+        .bind(meeting_id)
+        .bind(i64::from(r.number))
+        .bind(date)
+        .bind(&r.name)
+        .bind(r.start_time)
+        .bind(r.discipline.as_str())
+        .bind(&r.speciality)
+        .bind(int(r.distance_m))
+        .bind(r.prize_eur)
+        .bind(&r.conditions)
+        .bind(&r.category)
+        .bind(&r.age_condition)
+        .bind(&r.sex_condition)
+        .bind(int(r.declared_runners))
+        .bind(&r.status)
+        .bind(&r.going)
+        .bind(r.penetrometer)
+        .bind(&r.track_type)
+        .bind(arrival)
+        .bind(r.is_final)
+        .bind(r.duration_ms)
+        .fetch_one(&mut *self.0)
+        .await?)
+    }
+
+    async fn upsert_people(
+        &mut self,
+        table: People,
+        people: &[(&str, &str)],
+    ) -> Result<HashMap<String, i64>> {
+        if people.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut qb = QueryBuilder::<Sqlite>::new(format!(
+            "insert into {} (natural_key, name) ",
+            table.table()
+        ));
+        qb.push_values(people, |mut row, (key, name)| {
+            row.push_bind(*key).push_bind(*name);
+        });
+        // A no-op update rather than "do nothing", so that `returning` reports existing rows too.
+        qb.push(" on conflict(natural_key) do update set natural_key = excluded.natural_key returning natural_key, id");
+        let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut *self.0).await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn upsert_horses(&mut self, horses: &[(&str, &Horse)]) -> Result<HashMap<String, i64>> {
+        if horses.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "insert into horses (natural_key, name, sex, birth_year, sire, dam, breed) ",
+        );
+        qb.push_values(horses, |mut row, (key, h)| {
+            row.push_bind(*key)
+                .push_bind(h.name.trim())
+                .push_bind(h.sex.map(|s| s.code()))
+                .push_bind(h.birth_year)
+                .push_bind(h.sire.as_deref())
+                .push_bind(h.dam.as_deref())
+                .push_bind(h.breed.as_deref());
+        });
+        qb.push(
+            " on conflict(natural_key) do update set name = excluded.name,
+                sex = coalesce(excluded.sex, horses.sex),
+                birth_year = coalesce(excluded.birth_year, horses.birth_year),
+                sire = coalesce(excluded.sire, horses.sire),
+                dam = coalesce(excluded.dam, horses.dam),
+                breed = coalesce(excluded.breed, horses.breed)
+             returning natural_key, id",
+        );
+        let rows: Vec<(String, i64)> = qb.build_query_as().fetch_all(&mut *self.0).await?;
+        Ok(rows.into_iter().collect())
+    }
+
+    async fn upsert_runners(&mut self, rows: &[RunnerRow<'_>]) -> Result<()> {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "insert into runners (race_id, number, horse_id, jockey_id, trainer_id, age, draw,
+                weight_kg, blinkers, shoeing, musique, career_starts, career_wins, career_places,
+                earnings_eur, status, incident, finish, time_ms, reduction_km_ms, odds_reference,
+                odds_final) ",
+        );
+        qb.push_values(rows, |mut row, r| {
+            let x = r.runner;
+            row.push_bind(r.race_id)
+                .push_bind(i64::from(x.number))
+                .push_bind(r.horse_id)
+                .push_bind(r.jockey_id)
+                .push_bind(r.trainer_id)
+                .push_bind(int(x.age))
+                .push_bind(int(x.draw))
+                .push_bind(x.weight_kg)
+                .push_bind(x.blinkers.as_deref())
+                .push_bind(x.shoeing.as_deref())
+                .push_bind(x.musique.as_deref())
+                .push_bind(int(x.career_starts))
+                .push_bind(int(x.career_wins))
+                .push_bind(int(x.career_places))
+                .push_bind(x.earnings_eur)
+                .push_bind(x.status.as_str())
+                .push_bind(x.incident.as_deref())
+                .push_bind(int(x.finish))
+                .push_bind(x.time_ms)
+                .push_bind(x.reduction_km_ms)
+                .push_bind(x.odds_reference)
+                .push_bind(x.odds_final);
+        });
+        // Pre-race fields keep a known value when a later source lacks it; the result fields
+        // (status, incident, finish, time) always take the newest source, which may clear them.
+        qb.push(
+            " on conflict(race_id, number) do update set horse_id = excluded.horse_id,
+                jockey_id = coalesce(excluded.jockey_id, runners.jockey_id),
+                trainer_id = coalesce(excluded.trainer_id, runners.trainer_id),
+                age = coalesce(excluded.age, runners.age),
+                draw = coalesce(excluded.draw, runners.draw),
+                weight_kg = coalesce(excluded.weight_kg, runners.weight_kg),
+                blinkers = coalesce(excluded.blinkers, runners.blinkers),
+                shoeing = coalesce(excluded.shoeing, runners.shoeing),
+                musique = coalesce(excluded.musique, runners.musique),
+                career_starts = coalesce(excluded.career_starts, runners.career_starts),
+                career_wins = coalesce(excluded.career_wins, runners.career_wins),
+                career_places = coalesce(excluded.career_places, runners.career_places),
+                earnings_eur = coalesce(excluded.earnings_eur, runners.earnings_eur),
+                status = excluded.status,
+                incident = excluded.incident,
+                finish = excluded.finish,
+                time_ms = excluded.time_ms,
+                reduction_km_ms = excluded.reduction_km_ms,
+                odds_reference = coalesce(excluded.odds_reference, runners.odds_reference),
+                odds_final = coalesce(excluded.odds_final, runners.odds_final)",
+        );
+        qb.build().execute(&mut *self.0).await?;
+        Ok(())
+    }
+
+    async fn runner_ids(&mut self, race_ids: &[i64]) -> Result<HashMap<(i64, i64), i64>> {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "select race_id, number, id from runners where race_id in (",
+        );
+        let mut list = qb.separated(", ");
+        for id in race_ids {
+            list.push_bind(*id);
+        }
+        qb.push(")");
+        let rows: Vec<(i64, i64, i64)> = qb.build_query_as().fetch_all(&mut *self.0).await?;
+        Ok(rows.into_iter().map(|(r, n, id)| ((r, n), id)).collect())
+    }
+
+    async fn insert_odds(&mut self, rows: &[(i64, &OddsSnapshot)]) -> Result<()> {
+        let mut qb =
+            QueryBuilder::<Sqlite>::new("insert into odds_snapshots (runner_id, kind, odds, taken_at) ");
+        qb.push_values(rows, |mut row, (runner_id, o)| {
+            row.push_bind(*runner_id)
+                .push_bind(o.kind.as_str())
+                .push_bind(o.odds)
+                .push_bind(o.taken_at);
+        });
+        qb.push(" on conflict(runner_id, kind, taken_at) do update set odds = excluded.odds");
+        qb.build().execute(&mut *self.0).await?;
+        Ok(())
+    }
+
+    async fn upsert_payouts(&mut self, rows: &[(i64, &Payout)]) -> Result<()> {
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "insert into payouts (race_id, bet_type, combination, label, dividend_per_euro,
+                winners, refunded) ",
+        );
+        qb.push_values(rows, |mut row, (race_id, p)| {
+            row.push_bind(*race_id)
+                .push_bind(p.bet_type.as_str())
+                .push_bind(p.combination.as_str())
+                .push_bind(p.label.as_deref())
+                .push_bind(p.dividend_per_euro)
+                .push_bind(p.winners)
+                .push_bind(p.refunded);
+        });
+        qb.push(
+            " on conflict(race_id, bet_type, combination) do update set label = excluded.label,
+                dividend_per_euro = excluded.dividend_per_euro, winners = excluded.winners,
+                refunded = excluded.refunded",
+        );
+        qb.build().execute(&mut *self.0).await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,398 @@
+//! The Store contract: the same scenarios against SQLite (always) and MySQL/MariaDB (when
+//! TEST_MYSQL_URL names a server, e.g. mysql://root@127.0.0.1:3306/test; each test then works in a
+//! database of its own, dropped at the end). Under CI=true a missing TEST_MYSQL_URL is a failure.
+
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use pronoturf_core::domain::*;
+use pronoturf_core::settings::DatabaseUrl;
+use pronoturf_core::store::{self, ArchivedPayload, JobOutcome, Store, StoreError};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+/// A store under test and what must be cleaned up after it.
+struct Backend {
+    name: &'static str,
+    store: Arc<dyn Store>,
+    _dir: Option<tempfile::TempDir>,
+    mysql_drop: Option<(String, String)>,
+}
+
+impl Backend {
+    async fn cleanup(self) {
+        if let Some((server, db)) = self.mysql_drop {
+            let pool = sqlx_pool(&server).await;
+            sqlx_exec(&pool, &format!("drop database if exists {db}")).await;
+        }
+    }
+}
+
+async fn sqlx_pool(url: &str) -> sqlx::MySqlPool {
+    sqlx::MySqlPool::connect(url).await.expect("connect to MySQL")
+}
+
+async fn sqlx_exec(pool: &sqlx::MySqlPool, sql: &str) {
+    sqlx::raw_sql(sqlx::AssertSqlSafe(sql.to_string()))
+        .execute(pool)
+        .await
+        .expect(sql);
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+/// Every backend this run can test, each freshly migrated and empty.
+async fn backends() -> Vec<Backend> {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let url = format!("sqlite://{}/contract.db", dir.path().display());
+    let sqlite = store::open(&DatabaseUrl::parse("DATABASE_URL", &url).expect("url"))
+        .await
+        .expect("open sqlite");
+    let mut all = vec![Backend {
+        name: "sqlite",
+        store: sqlite,
+        _dir: Some(dir),
+        mysql_drop: None,
+    }];
+    match std::env::var("TEST_MYSQL_URL") {
+        Ok(server) if !server.is_empty() => {
+            let db = format!(
+                "pronoturf_contract_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            let pool = sqlx_pool(&server).await;
+            sqlx_exec(&pool, &format!("create database {db} character set utf8mb4")).await;
+            let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+            let url = DatabaseUrl::parse("TEST_MYSQL_URL", &format!("{base}/{db}")).expect("url");
+            let store = store::open(&url).await.expect("open mysql");
+            all.push(Backend {
+                name: "mysql",
+                store,
+                _dir: None,
+                mysql_drop: Some((server.clone(), db)),
+            });
+        }
+        _ if std::env::var("CI").as_deref() == Ok("true") => {
+            panic!("CI=true but TEST_MYSQL_URL is not set: the MySQL contract would not run")
+        }
+        _ => eprintln!("TEST_MYSQL_URL not set: MySQL contract skipped (set it to run it)"),
+    }
+    all
+}
+
+fn at(ms: i64) -> DateTime<Utc> {
+    Utc.timestamp_millis_opt(ms).single().expect("valid instant")
+}
+
+fn horse(name: &str) -> Horse {
+    Horse {
+        name: name.into(),
+        source_id: None,
+        sex: Some(Sex::Female),
+        birth_year: Some(2020),
+        sire: Some("SIRE".into()),
+        dam: None,
+        breed: Some("TROTTEUR FRANCAIS".into()),
+    }
+}
+
+fn date() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")
+}
+
+/// A finished two-runner race with odds and payouts; `race` varies the race number.
+fn card(race: u32) -> RaceCard {
+    let mut r = Race::new(race, Discipline::Attele);
+    r.name = Some(format!("PRIX {race}"));
+    r.start_time = Some(at(1_767_272_400_000));
+    r.distance_m = Some(2700);
+    r.prize_eur = Some(42_000.0);
+    r.going = Some("Bon".into());
+    r.penetrometer = Some(3.4);
+    r.arrival = Some(vec![vec![2], vec![1]]);
+    r.is_final = true;
+    let mut first = Runner::new(1, horse("ÉCLAIR DU VAL"));
+    first.jockey = Some("J. Dupont".into());
+    first.trainer = Some("P. Martin".into());
+    first.status = RunnerStatus::Ran;
+    first.finish = Some(2);
+    first.odds_reference = Some(3.5);
+    first.odds_final = Some(2.9);
+    first.weight_kg = Some(59.0);
+    first.musique = Some("1a2aDa".into());
+    let mut second = Runner::new(2, horse("ECLAIR DU VAL"));
+    second.jockey = Some("J. Dupont".into());
+    second.status = RunnerStatus::Ran;
+    second.finish = Some(1);
+    let mut third = Runner::new(3, horse("LENT"));
+    third.status = RunnerStatus::NonRunner;
+    RaceCard {
+        meeting: Meeting {
+            date: date(),
+            number: 1,
+            track: Track {
+                name: "VINCENNES".into(),
+                code: Some("VIN".into()),
+                country: Some("FRA".into()),
+            },
+            nature: Some("DIURNE".into()),
+            audience: Some("NATIONAL".into()),
+            status: Some("TERMINEE".into()),
+            weather: Some(Weather {
+                temperature_c: Some(-2),
+                wind_kmh: Some(10),
+                wind_direction: Some("NE".into()),
+                sky: Some("Ensoleillé".into()),
+            }),
+        },
+        race: r,
+        runners: vec![first, second, third],
+        odds: vec![
+            OddsSnapshot {
+                runner: 1,
+                kind: OddsKind::Reference,
+                odds: 3.5,
+                taken_at: at(1_767_250_000_000),
+            },
+            OddsSnapshot {
+                runner: 1,
+                kind: OddsKind::Final,
+                odds: 2.9,
+                taken_at: at(1_767_272_400_123),
+            },
+        ],
+        payouts: vec![Payout {
+            bet_type: "SIMPLE_GAGNANT".into(),
+            combination: "2".into(),
+            label: Some("Simple gagnant".into()),
+            dividend_per_euro: 3.1,
+            winners: Some(1234.5),
+            refunded: false,
+        }],
+    }
+}
+
+#[tokio::test]
+async fn a_race_card_reads_back_as_it_was_written() {
+    for b in backends().await {
+        // Arrange
+        let written = card(1);
+        // Act
+        b.store.upsert_race_cards(&[written.clone()]).await.expect("write");
+        let read = b.store.race_card(written.key()).await.expect("read");
+        // Assert
+        assert_eq!(read.as_ref(), Some(&written), "{}", b.name);
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn writing_the_same_cards_twice_changes_nothing() {
+    for b in backends().await {
+        let cards = vec![card(1), card(2)];
+        b.store.upsert_race_cards(&cards).await.expect("first write");
+        let before = b.store.stats().await.expect("stats");
+        b.store.upsert_race_cards(&cards).await.expect("second write");
+        let after = b.store.stats().await.expect("stats");
+        assert_eq!(before, after, "{}", b.name);
+        assert_eq!(
+            (after.races, after.runners, after.odds_snapshots, after.payouts),
+            (2, 6, 4, 2),
+            "{}",
+            b.name
+        );
+        assert_eq!(
+            b.store.race_card(cards[1].key()).await.expect("read").as_ref(),
+            Some(&cards[1])
+        );
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn stats_count_every_table_and_the_date_range() {
+    for b in backends().await {
+        let mut later = card(1);
+        later.meeting.date = NaiveDate::from_ymd_opt(2026, 3, 9).expect("date");
+        later.meeting.number = 4;
+        later.runners[1].jockey = Some("j.  dupont".into());
+        b.store
+            .upsert_race_cards(&[card(1), card(2), later])
+            .await
+            .expect("write");
+        let stats = b.store.stats().await.expect("stats");
+        assert_eq!(stats.tracks, 1, "{}", b.name);
+        assert_eq!(stats.meetings, 2);
+        assert_eq!(stats.races, 3);
+        assert_eq!(stats.runners, 9, "non-runners are runner rows too");
+        // "ÉCLAIR" and "ECLAIR" are two horses, on MySQL as on SQLite.
+        assert_eq!(stats.horses, 3, "{}", b.name);
+        assert_eq!(stats.jockeys, 1, "names are normalised: J. Dupont = j.  dupont");
+        assert_eq!(stats.trainers, 1);
+        assert_eq!(stats.results, 3);
+        assert_eq!(stats.payouts, 3);
+        assert_eq!(stats.odds_snapshots, 6);
+        assert_eq!(stats.payloads, 0);
+        assert_eq!(stats.first_date, Some(date()));
+        assert_eq!(stats.last_date, NaiveDate::from_ymd_opt(2026, 3, 9));
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_programme_only_card_keeps_runners_and_a_result_updates_them() {
+    for b in backends().await {
+        // Arrange: the race as declared in the morning.
+        let mut morning = card(1);
+        morning.race.arrival = None;
+        morning.race.is_final = false;
+        morning.payouts.clear();
+        morning.odds.truncate(1);
+        for r in &mut morning.runners {
+            if r.status == RunnerStatus::Ran {
+                r.status = RunnerStatus::Declared;
+                r.finish = None;
+            }
+        }
+        b.store.upsert_race_cards(&[morning.clone()]).await.expect("morning");
+        // Act: the programme is synced again before participants are published ...
+        let mut programme_only = morning.clone();
+        programme_only.runners.clear();
+        programme_only.odds.clear();
+        programme_only.race.name = None;
+        b.store
+            .upsert_race_cards(&[programme_only])
+            .await
+            .expect("programme");
+        let kept = b.store.race_card(morning.key()).await.expect("read");
+        // ... then the result arrives.
+        b.store.upsert_race_cards(&[card(1)]).await.expect("result");
+        let finished = b.store.race_card(morning.key()).await.expect("read");
+        // Assert
+        let kept = kept.expect("stored");
+        assert_eq!(kept.runners, morning.runners, "{}", b.name);
+        assert_eq!(kept.race.name, morning.race.name, "a missing value never erases a known one");
+        assert_eq!(finished.as_ref(), Some(&card(1)), "{}", b.name);
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn a_failing_write_leaves_nothing_behind() {
+    for b in backends().await {
+        // The second card's odds name a runner that does not exist: the error comes after the
+        // races and runners were written inside the transaction, which must roll them back.
+        let mut bad = card(2);
+        bad.odds[0].runner = 99;
+        let err = b.store.upsert_race_cards(&[card(1), bad]).await;
+        assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {err:?}", b.name);
+        let stats = b.store.stats().await.expect("stats");
+        assert_eq!((stats.races, stats.runners, stats.horses), (0, 0, 0), "{}", b.name);
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn duplicated_keys_in_one_write_are_refused_with_the_race_named() {
+    for b in backends().await {
+        let mut twice = card(1);
+        twice.runners[1].number = 1;
+        let err = b.store.upsert_race_cards(&[twice]).await.expect_err("refused");
+        assert!(err.to_string().contains("2026-01-01 R1C1"), "{err}");
+        let err = b
+            .store
+            .upsert_race_cards(&[card(1), card(1)])
+            .await
+            .expect_err("refused");
+        assert!(err.to_string().contains("appears twice"), "{err}");
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn race_keys_of_a_day_come_in_meeting_then_race_order() {
+    for b in backends().await {
+        let mut r2m2 = card(2);
+        r2m2.meeting.number = 2;
+        r2m2.meeting.track.name = "PAU".into();
+        b.store
+            .upsert_race_cards(&[r2m2, card(3), card(1)])
+            .await
+            .expect("write");
+        let keys = b.store.list_race_keys(date()).await.expect("keys");
+        let short: Vec<(u32, u32)> = keys.iter().map(|k| (k.meeting, k.race)).collect();
+        assert_eq!(short, vec![(1, 1), (1, 3), (2, 2)], "{}", b.name);
+        let other_day = date().succ_opt().expect("date");
+        assert!(b.store.list_race_keys(other_day).await.expect("keys").is_empty());
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn payloads_are_archived_by_path_and_replaced() {
+    for b in backends().await {
+        let mut payload = ArchivedPayload {
+            path: "programme/01012026".into(),
+            kind: "programme".into(),
+            date: date(),
+            status: 200,
+            fetched_at: at(1_767_250_000_000),
+            body: b"{\"programme\":{}}".to_vec(),
+        };
+        b.store.archive_payload(&payload).await.expect("archive");
+        payload.body = vec![0, 159, 146, 150, b'{'];
+        payload.fetched_at = at(1_767_260_000_000);
+        b.store.archive_payload(&payload).await.expect("replace");
+        let found = b.store.find_payload(&payload.path).await.expect("find");
+        assert_eq!(found.as_ref(), Some(&payload), "{}", b.name);
+        assert_eq!(b.store.stats().await.expect("stats").payloads, 1);
+        assert!(b.store.find_payload("programme/02012026").await.expect("find").is_none());
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn job_runs_are_recorded_newest_first() {
+    for b in backends().await {
+        let params = serde_json::json!({"date": "2026-01-01"});
+        let first = b.store.start_job_run("sync", &params, 1).await.expect("start");
+        let second = b.store.start_job_run("import", &params, 2).await.expect("start");
+        b.store
+            .finish_job_run(first, JobOutcome::Succeeded, Some(&serde_json::json!({"races": 3})), None)
+            .await
+            .expect("finish");
+        b.store
+            .finish_job_run(second, JobOutcome::Failed, None, Some("boom"))
+            .await
+            .expect("finish");
+        let runs = b.store.list_job_runs(10).await.expect("list");
+        assert_eq!(runs.len(), 2, "{}", b.name);
+        assert_eq!((runs[0].id, runs[0].job.as_str()), (second, "import"));
+        assert_eq!(runs[0].status, "failed");
+        assert_eq!(runs[0].error.as_deref(), Some("boom"));
+        assert_eq!(runs[0].attempt, 2);
+        assert_eq!(runs[1].status, "succeeded");
+        assert_eq!(runs[1].counts, Some(serde_json::json!({"races": 3})));
+        assert_eq!(runs[1].params, params);
+        assert!(runs[1].finished_at.is_some());
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn migrating_twice_is_harmless_and_health_reports_the_version() {
+    for b in backends().await {
+        b.store.migrate().await.expect("second migrate");
+        let health = b.store.health().await.expect("health");
+        assert_eq!(health.backend, b.name);
+        assert!(!health.version.is_empty());
+        assert_eq!(health.migrations, 1);
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
+async fn an_unreachable_mysql_server_is_a_connect_error() {
+    let url = DatabaseUrl::parse("DATABASE_URL", "mysql://root@127.0.0.1:1/none").expect("url");
+    let err = store::open(&url).await.err().expect("refused");
+    assert!(matches!(err, StoreError::Connect { backend: "mysql", .. }), "{err}");
+}

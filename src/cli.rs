@@ -1,0 +1,210 @@
+//! The command line: subcommands, their arguments and help, and the handlers of the data commands.
+
+use crate::progress::{ImportBar, SyncBar};
+use crate::recorded;
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use pronoturf_core::settings::Settings;
+use pronoturf_core::store::{JobOutcome, Store, StoreStats};
+use pronoturf_jobs::import::import_history;
+use pronoturf_jobs::sync::{self, Source};
+use pronoturf_pmu::client::{ClientConfig, TurfinfoClient};
+use std::fmt::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// PronoTurf: PMU horse-racing data, predictions and analytics.
+///
+/// Configuration comes from environment variables and an optional .env file in the current
+/// folder (see .env.example): DATABASE_URL (default sqlite://data/pronoturf.db), REDIS_URL,
+/// API_PORT, DASHBOARD_PORT, ML_MODELS_DIR, PMU_BASE_URL, LOG_FORMAT, ...
+#[derive(Debug, Parser)]
+#[command(name = "pronoturf", version, propagate_version = true)]
+pub struct Cli {
+    /// Log debug details (RUST_LOG, when set, takes precedence).
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Create or upgrade the database schema (every command also does it on start).
+    Migrate,
+    /// Show row counts and the range of dates stored.
+    Stats(StatsArgs),
+    /// Import race history from CSV files (history CSV v1).
+    ///
+    /// Each file is read and validated completely before anything is written: a malformed file
+    /// is reported with its line and column and nothing of it is imported. Importing the same file
+    /// again changes nothing.
+    Import(ImportArgs),
+    /// Sync race days from the PMU Turfinfo API: programme, runners, odds, results and payouts.
+    ///
+    /// Every response is archived in the database, so a day can be replayed with
+    /// --from-archive and no network. Each race is written in its own transaction; a race that
+    /// fails is reported and the others are kept. Syncing a day again changes nothing unless PMU
+    /// published something new. Exits with status 1 when any race failed.
+    Sync(SyncArgs),
+}
+
+/// Arguments of `stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print one JSON object (keys: tracks, meetings, races, runners, horses, jockeys, trainers,
+    /// results, payouts, odds_snapshots, payloads, first_date, last_date).
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// History CSV files (v1: date, meeting, race, track, discipline, runner, horse, status, ...).
+    #[arg(required = true, value_name = "FILE.csv")]
+    pub files: Vec<PathBuf>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Arguments of `sync`.
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// First day to sync (YYYY-MM-DD, local Paris date).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub date: NaiveDate,
+    /// Last day to sync, inclusive (default: --date).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub to: Option<NaiveDate>,
+    /// Replay payloads archived by earlier syncs instead of calling the API.
+    #[arg(long)]
+    pub from_archive: bool,
+    /// Requests in flight at once (default: PMU_CONCURRENCY, 4).
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Renders `stats` as an aligned two-column table.
+pub fn stats_table(s: &StoreStats) -> String {
+    let mut out = String::new();
+    let rows: [(&str, i64); 11] = [
+        ("tracks", s.tracks),
+        ("meetings", s.meetings),
+        ("races", s.races),
+        ("runners", s.runners),
+        ("horses", s.horses),
+        ("jockeys", s.jockeys),
+        ("trainers", s.trainers),
+        ("results", s.results),
+        ("payouts", s.payouts),
+        ("odds_snapshots", s.odds_snapshots),
+        ("payloads", s.payloads),
+    ];
+    for (name, n) in rows {
+        let _ = writeln!(out, "{name:<16}{n:>10}");
+    }
+    let date = |d: Option<NaiveDate>| d.map_or_else(|| "-".to_string(), |d| d.to_string());
+    let _ = writeln!(out, "{:<16}{:>10}", "first_date", date(s.first_date));
+    let _ = writeln!(out, "{:<16}{:>10}", "last_date", date(s.last_date));
+    out
+}
+
+/// `pronoturf import`.
+pub async fn import(store: Arc<dyn Store>, args: ImportArgs) -> Result<ExitCode> {
+    for file in &args.files {
+        let shown = file.display().to_string();
+        let mut bar = ImportBar::new(&shown);
+        let params = serde_json::json!({ "file": shown });
+        let outcome = recorded(store.as_ref(), "import", params, async {
+            Ok(import_history(store.as_ref(), file, &mut bar).await?)
+        })
+        .await;
+        bar.finish();
+        let summary = outcome?;
+        if args.json {
+            println!("{}", serde_json::to_string(&summary)?);
+        } else {
+            let w = summary.written;
+            println!(
+                "{shown}: {} rows, {} races, {} runners, {} odds snapshots in {:.1} s ({:.0} rows/s)",
+                summary.rows,
+                w.races,
+                w.runners,
+                w.odds_snapshots,
+                summary.seconds,
+                summary.rows as f64 / summary.seconds.max(1e-9)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pronoturf sync`.
+pub async fn sync(store: Arc<dyn Store>, settings: &Settings, args: SyncArgs) -> Result<ExitCode> {
+    let to = args.to.unwrap_or(args.date);
+    if to < args.date {
+        bail!("--to {to} is before --date {}", args.date);
+    }
+    let concurrency = args.concurrency.unwrap_or(settings.pmu_concurrency);
+    if concurrency == 0 {
+        bail!("--concurrency must be at least 1");
+    }
+    let source = if args.from_archive {
+        Source::Archive
+    } else {
+        let mut config = ClientConfig::new(settings.pmu_base_url.clone());
+        config.max_concurrency = concurrency;
+        Source::Network(TurfinfoClient::new(config).context("building the PMU client")?)
+    };
+    let params = serde_json::json!({
+        "from": args.date, "to": to, "from_archive": args.from_archive,
+    });
+    let run = store.start_job_run("sync", &params, 1).await?;
+    let mut bar = SyncBar::new();
+    let summary = sync::sync_days(store.clone(), &source, args.date, to, concurrency, &mut bar).await;
+    let (outcome, error) = if summary.errors.is_empty() {
+        (JobOutcome::Succeeded, None)
+    } else {
+        (JobOutcome::Failed, Some(summary.errors.join("\n")))
+    };
+    store
+        .finish_job_run(run, outcome, Some(&serde_json::to_value(&summary)?), error.as_deref())
+        .await?;
+    bar.finish();
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        println!(
+            "synced {} day(s){}: {} races ({} without runners yet), {} runners, {} results, {} payouts, {} error(s)",
+            summary.days,
+            if summary.days_unpublished > 0 {
+                format!(" ({} not published)", summary.days_unpublished)
+            } else {
+                String::new()
+            },
+            summary.races,
+            summary.races_without_runners,
+            summary.runners,
+            summary.results,
+            summary.payouts,
+            summary.errors.len()
+        );
+        for error in &summary.errors {
+            println!("  error: {error}");
+        }
+    }
+    Ok(if summary.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
