@@ -170,14 +170,20 @@ pub async fn sync(store: Arc<dyn Store>, settings: &Settings, args: SyncArgs) ->
     });
     let run = store.start_job_run("sync", &params, 1).await?;
     let mut bar = SyncBar::new();
-    let summary = sync::sync_days(store.clone(), &source, args.date, to, concurrency, &mut bar).await;
+    let summary =
+        sync::sync_days(store.clone(), &source, args.date, to, concurrency, &mut bar).await;
     let (outcome, error) = if summary.errors.is_empty() {
         (JobOutcome::Succeeded, None)
     } else {
         (JobOutcome::Failed, Some(summary.errors.join("\n")))
     };
     store
-        .finish_job_run(run, outcome, Some(&serde_json::to_value(&summary)?), error.as_deref())
+        .finish_job_run(
+            run,
+            outcome,
+            Some(&serde_json::to_value(&summary)?),
+            error.as_deref(),
+        )
         .await?;
     bar.finish();
     if args.json {

@@ -29,7 +29,10 @@ fn main() -> ExitCode {
         }
     };
     init_logging(settings.log_format, cli.verbose);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -105,7 +108,11 @@ pub(crate) async fn recorded<T: serde::Serialize>(
     let id = store.start_job_run(job, &params, 1).await?;
     let outcome = work.await;
     let (status, counts, error) = match &outcome {
-        Ok(value) => (JobOutcome::Succeeded, serde_json::to_value(value).ok(), None),
+        Ok(value) => (
+            JobOutcome::Succeeded,
+            serde_json::to_value(value).ok(),
+            None,
+        ),
         Err(e) => (JobOutcome::Failed, None, Some(format!("{e:#}"))),
     };
     if let Err(e) = store

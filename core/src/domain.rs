@@ -333,7 +333,10 @@ impl Horse {
 
 /// Upper-cases and collapses white space, so that "Jean  dupont " and "JEAN DUPONT" are one person.
 pub fn normalise_name(name: &str) -> String {
-    name.split_whitespace().collect::<Vec<_>>().join(" ").to_uppercase()
+    name.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_uppercase()
 }
 
 /// A runner (partant) of one race, with its pre-race record and, once run, its result.

@@ -54,7 +54,9 @@ impl DatabaseUrl {
         match scheme {
             "sqlite" => {
                 if raw == "sqlite::memory:" || raw.starts_with("sqlite://") {
-                    Ok(Self::Sqlite { url: raw.to_string() })
+                    Ok(Self::Sqlite {
+                        url: raw.to_string(),
+                    })
                 } else {
                     Err(SettingsError::new(
                         variable,
@@ -228,12 +230,14 @@ impl Settings {
                 }
             })
             .transpose()?;
-        let pmu_base_url = get("PMU_BASE_URL")
-            .unwrap_or_else(|| DEFAULT_PMU_BASE_URL.to_string());
+        let pmu_base_url = get("PMU_BASE_URL").unwrap_or_else(|| DEFAULT_PMU_BASE_URL.to_string());
         let pmu_base_url = Url::parse(pmu_base_url.trim())
             .map_err(|e| SettingsError::new("PMU_BASE_URL", format!("malformed URL: {e}")))?;
         if !matches!(pmu_base_url.scheme(), "http" | "https") {
-            return Err(SettingsError::new("PMU_BASE_URL", "expected an http(s) URL"));
+            return Err(SettingsError::new(
+                "PMU_BASE_URL",
+                "expected an http(s) URL",
+            ));
         }
         let log_format = match get("LOG_FORMAT").as_deref().map(str::trim) {
             None | Some("pretty") => LogFormat::Pretty,
@@ -256,7 +260,9 @@ impl Settings {
             api_port: parse_number("API_PORT", get("API_PORT"), 8000)?,
             dashboard_port: parse_number("DASHBOARD_PORT", get("DASHBOARD_PORT"), 8501)?,
             bind_address: get("BIND_ADDRESS").unwrap_or_else(|| "127.0.0.1".to_string()),
-            ml_models_dir: PathBuf::from(get("ML_MODELS_DIR").unwrap_or_else(|| "ml_models".into())),
+            ml_models_dir: PathBuf::from(
+                get("ML_MODELS_DIR").unwrap_or_else(|| "ml_models".into()),
+            ),
             pmu_base_url,
             pmu_concurrency,
             telegram_bot_token: secret("TELEGRAM_BOT_TOKEN"),

@@ -1,3 +1,4 @@
+#![cfg(feature = "runtime")]
 //! The Store contract: the same scenarios against SQLite (always) and MySQL/MariaDB (when
 //! TEST_MYSQL_URL names a server, e.g. mysql://root@127.0.0.1:3306/test; each test then works in a
 //! database of its own, dropped at the end). Under CI=true a missing TEST_MYSQL_URL is a failure.
@@ -27,7 +28,9 @@ impl Backend {
 }
 
 async fn sqlx_pool(url: &str) -> sqlx::MySqlPool {
-    sqlx::MySqlPool::connect(url).await.expect("connect to MySQL")
+    sqlx::MySqlPool::connect(url)
+        .await
+        .expect("connect to MySQL")
 }
 
 async fn sqlx_exec(pool: &sqlx::MySqlPool, sql: &str) {
@@ -60,7 +63,11 @@ async fn backends() -> Vec<Backend> {
                 COUNTER.fetch_add(1, Ordering::SeqCst)
             );
             let pool = sqlx_pool(&server).await;
-            sqlx_exec(&pool, &format!("create database {db} character set utf8mb4")).await;
+            sqlx_exec(
+                &pool,
+                &format!("create database {db} character set utf8mb4"),
+            )
+            .await;
             let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
             let url = DatabaseUrl::parse("TEST_MYSQL_URL", &format!("{base}/{db}")).expect("url");
             let store = store::open(&url).await.expect("open mysql");
@@ -80,7 +87,9 @@ async fn backends() -> Vec<Backend> {
 }
 
 fn at(ms: i64) -> DateTime<Utc> {
-    Utc.timestamp_millis_opt(ms).single().expect("valid instant")
+    Utc.timestamp_millis_opt(ms)
+        .single()
+        .expect("valid instant")
 }
 
 fn horse(name: &str) -> Horse {
@@ -177,7 +186,10 @@ async fn a_race_card_reads_back_as_it_was_written() {
         // Arrange
         let written = card(1);
         // Act
-        b.store.upsert_race_cards(&[written.clone()]).await.expect("write");
+        b.store
+            .upsert_race_cards(std::slice::from_ref(&written))
+            .await
+            .expect("write");
         let read = b.store.race_card(written.key()).await.expect("read");
         // Assert
         assert_eq!(read.as_ref(), Some(&written), "{}", b.name);
@@ -189,19 +201,34 @@ async fn a_race_card_reads_back_as_it_was_written() {
 async fn writing_the_same_cards_twice_changes_nothing() {
     for b in backends().await {
         let cards = vec![card(1), card(2)];
-        b.store.upsert_race_cards(&cards).await.expect("first write");
+        b.store
+            .upsert_race_cards(&cards)
+            .await
+            .expect("first write");
         let before = b.store.stats().await.expect("stats");
-        b.store.upsert_race_cards(&cards).await.expect("second write");
+        b.store
+            .upsert_race_cards(&cards)
+            .await
+            .expect("second write");
         let after = b.store.stats().await.expect("stats");
         assert_eq!(before, after, "{}", b.name);
         assert_eq!(
-            (after.races, after.runners, after.odds_snapshots, after.payouts),
+            (
+                after.races,
+                after.runners,
+                after.odds_snapshots,
+                after.payouts
+            ),
             (2, 6, 4, 2),
             "{}",
             b.name
         );
         assert_eq!(
-            b.store.race_card(cards[1].key()).await.expect("read").as_ref(),
+            b.store
+                .race_card(cards[1].key())
+                .await
+                .expect("read")
+                .as_ref(),
             Some(&cards[1])
         );
         b.cleanup().await;
@@ -226,7 +253,10 @@ async fn stats_count_every_table_and_the_date_range() {
         assert_eq!(stats.runners, 9, "non-runners are runner rows too");
         // "ÉCLAIR" and "ECLAIR" are two horses, on MySQL as on SQLite.
         assert_eq!(stats.horses, 3, "{}", b.name);
-        assert_eq!(stats.jockeys, 1, "names are normalised: J. Dupont = j.  dupont");
+        assert_eq!(
+            stats.jockeys, 1,
+            "names are normalised: J. Dupont = j.  dupont"
+        );
         assert_eq!(stats.trainers, 1);
         assert_eq!(stats.results, 3);
         assert_eq!(stats.payouts, 3);
@@ -253,7 +283,10 @@ async fn a_programme_only_card_keeps_runners_and_a_result_updates_them() {
                 r.finish = None;
             }
         }
-        b.store.upsert_race_cards(&[morning.clone()]).await.expect("morning");
+        b.store
+            .upsert_race_cards(std::slice::from_ref(&morning))
+            .await
+            .expect("morning");
         // Act: the programme is synced again before participants are published ...
         let mut programme_only = morning.clone();
         programme_only.runners.clear();
@@ -270,7 +303,10 @@ async fn a_programme_only_card_keeps_runners_and_a_result_updates_them() {
         // Assert
         let kept = kept.expect("stored");
         assert_eq!(kept.runners, morning.runners, "{}", b.name);
-        assert_eq!(kept.race.name, morning.race.name, "a missing value never erases a known one");
+        assert_eq!(
+            kept.race.name, morning.race.name,
+            "a missing value never erases a known one"
+        );
         assert_eq!(finished.as_ref(), Some(&card(1)), "{}", b.name);
         b.cleanup().await;
     }
@@ -284,9 +320,18 @@ async fn a_failing_write_leaves_nothing_behind() {
         let mut bad = card(2);
         bad.odds[0].runner = 99;
         let err = b.store.upsert_race_cards(&[card(1), bad]).await;
-        assert!(matches!(err, Err(StoreError::Invalid(_))), "{}: {err:?}", b.name);
+        assert!(
+            matches!(err, Err(StoreError::Invalid(_))),
+            "{}: {err:?}",
+            b.name
+        );
         let stats = b.store.stats().await.expect("stats");
-        assert_eq!((stats.races, stats.runners, stats.horses), (0, 0, 0), "{}", b.name);
+        assert_eq!(
+            (stats.races, stats.runners, stats.horses),
+            (0, 0, 0),
+            "{}",
+            b.name
+        );
         b.cleanup().await;
     }
 }
@@ -296,7 +341,11 @@ async fn duplicated_keys_in_one_write_are_refused_with_the_race_named() {
     for b in backends().await {
         let mut twice = card(1);
         twice.runners[1].number = 1;
-        let err = b.store.upsert_race_cards(&[twice]).await.expect_err("refused");
+        let err = b
+            .store
+            .upsert_race_cards(&[twice])
+            .await
+            .expect_err("refused");
         assert!(err.to_string().contains("2026-01-01 R1C1"), "{err}");
         let err = b
             .store
@@ -322,7 +371,13 @@ async fn race_keys_of_a_day_come_in_meeting_then_race_order() {
         let short: Vec<(u32, u32)> = keys.iter().map(|k| (k.meeting, k.race)).collect();
         assert_eq!(short, vec![(1, 1), (1, 3), (2, 2)], "{}", b.name);
         let other_day = date().succ_opt().expect("date");
-        assert!(b.store.list_race_keys(other_day).await.expect("keys").is_empty());
+        assert!(
+            b.store
+                .list_race_keys(other_day)
+                .await
+                .expect("keys")
+                .is_empty()
+        );
         b.cleanup().await;
     }
 }
@@ -345,7 +400,13 @@ async fn payloads_are_archived_by_path_and_replaced() {
         let found = b.store.find_payload(&payload.path).await.expect("find");
         assert_eq!(found.as_ref(), Some(&payload), "{}", b.name);
         assert_eq!(b.store.stats().await.expect("stats").payloads, 1);
-        assert!(b.store.find_payload("programme/02012026").await.expect("find").is_none());
+        assert!(
+            b.store
+                .find_payload("programme/02012026")
+                .await
+                .expect("find")
+                .is_none()
+        );
         b.cleanup().await;
     }
 }
@@ -354,10 +415,23 @@ async fn payloads_are_archived_by_path_and_replaced() {
 async fn job_runs_are_recorded_newest_first() {
     for b in backends().await {
         let params = serde_json::json!({"date": "2026-01-01"});
-        let first = b.store.start_job_run("sync", &params, 1).await.expect("start");
-        let second = b.store.start_job_run("import", &params, 2).await.expect("start");
+        let first = b
+            .store
+            .start_job_run("sync", &params, 1)
+            .await
+            .expect("start");
+        let second = b
+            .store
+            .start_job_run("import", &params, 2)
+            .await
+            .expect("start");
         b.store
-            .finish_job_run(first, JobOutcome::Succeeded, Some(&serde_json::json!({"races": 3})), None)
+            .finish_job_run(
+                first,
+                JobOutcome::Succeeded,
+                Some(&serde_json::json!({"races": 3})),
+                None,
+            )
             .await
             .expect("finish");
         b.store
@@ -394,5 +468,14 @@ async fn migrating_twice_is_harmless_and_health_reports_the_version() {
 async fn an_unreachable_mysql_server_is_a_connect_error() {
     let url = DatabaseUrl::parse("DATABASE_URL", "mysql://root@127.0.0.1:1/none").expect("url");
     let err = store::open(&url).await.err().expect("refused");
-    assert!(matches!(err, StoreError::Connect { backend: "mysql", .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            StoreError::Connect {
+                backend: "mysql",
+                ..
+            }
+        ),
+        "{err}"
+    );
 }

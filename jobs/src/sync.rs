@@ -81,7 +81,15 @@ pub async fn sync_days(
 ) -> SyncSummary {
     let mut summary = SyncSummary::default();
     for date in from.iter_days().take_while(|d| *d <= to) {
-        sync_day(store.clone(), source, date, concurrency, progress, &mut summary).await;
+        sync_day(
+            store.clone(),
+            source,
+            date,
+            concurrency,
+            progress,
+            &mut summary,
+        )
+        .await;
     }
     summary
 }
@@ -158,16 +166,43 @@ async fn programme(
 }
 
 /// Completes one race with its participants and payouts, then writes it in one transaction.
-async fn sync_race(store: &dyn Store, source: &Source, mut card: RaceCard) -> Result<RaceCard, SyncError> {
+async fn sync_race(
+    store: &dyn Store,
+    source: &Source,
+    mut card: RaceCard,
+) -> Result<RaceCard, SyncError> {
     let (date, meeting, race) = (card.meeting.date, card.meeting.number, card.race.number);
-    if let Some(body) = get(store, source, Endpoint::Participants { date, meeting, race }).await? {
+    if let Some(body) = get(
+        store,
+        source,
+        Endpoint::Participants {
+            date,
+            meeting,
+            race,
+        },
+    )
+    .await?
+    {
         apply_participants(&mut card, &payload::parse_participants(&body)?);
     }
     let has_result = card.race.arrival.is_some()
         || card.race.is_final
-        || card.race.status.as_deref().is_some_and(|s| s.starts_with("ARRIVEE"));
+        || card
+            .race
+            .status
+            .as_deref()
+            .is_some_and(|s| s.starts_with("ARRIVEE"));
     if has_result
-        && let Some(body) = get(store, source, Endpoint::Rapports { date, meeting, race }).await?
+        && let Some(body) = get(
+            store,
+            source,
+            Endpoint::Rapports {
+                date,
+                meeting,
+                race,
+            },
+        )
+        .await?
     {
         apply_rapports(&mut card, &payload::parse_rapports(&body)?);
     }

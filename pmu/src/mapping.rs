@@ -271,8 +271,9 @@ fn push_odds(card: &mut RaceCard, runner: &Runner, p: &Participant) {
     }
 }
 
-/// Appends one payout per line of each bet type. Lines with the same (bet type, combination)
-/// as an earlier one are dropped, the first kept, because that pair is the Store's key.
+/// Appends one payout per line of each bet type. The label is part of a line's identity:
+/// "Quinté+ Ordre" and "Quinté+ Désordre", or "Multi en 4" and "Multi en 5", pay the same
+/// combination differently. A line repeating an earlier (bet type, combination, label) is dropped.
 pub fn apply_rapports(card: &mut RaceCard, rapports: &[RapportDefinitif]) {
     for bet in rapports {
         let refunded = bet.rembourse == Some(true);
@@ -286,17 +287,17 @@ pub fn apply_rapports(card: &mut RaceCard, rapports: &[RapportDefinitif]) {
             else {
                 continue;
             };
-            let duplicate = card
-                .payouts
-                .iter()
-                .any(|p| p.bet_type == bet.type_pari && p.combination == combination);
+            let label = text(&line.libelle);
+            let duplicate = card.payouts.iter().any(|p| {
+                p.bet_type == bet.type_pari && p.combination == combination && p.label == label
+            });
             if duplicate {
                 continue;
             }
             card.payouts.push(Payout {
                 bet_type: bet.type_pari.clone(),
                 combination,
-                label: text(&line.libelle),
+                label,
                 dividend_per_euro,
                 winners: line.nombre_gagnants,
                 refunded,

@@ -350,9 +350,16 @@ fn rapports_2025_11_05_r1c1_are_in_euros_per_euro() {
         "1500 for a 3 € base stake"
     );
     assert_eq!(payout("TRIO", "7-3-9"), Some(36.10));
-    // The four Multi lines share one combination; the Store keys on it, so the first is kept.
+    // The four Multi lines (en 4, 5, 6, 7) share one combination and are four payouts.
     assert_eq!(payout("MULTI", "7-3-9-13"), Some(462.0));
-    assert_eq!(c.payouts.len(), 1 + 3 + 1 + 3 + 6 + 1 + 1);
+    let multi: Vec<&str> = c
+        .payouts
+        .iter()
+        .filter(|p| p.bet_type == "MULTI")
+        .filter_map(|p| p.label.as_deref())
+        .collect();
+    assert_eq!(multi.len(), 4, "{multi:?}");
+    assert_eq!(c.payouts.len(), 1 + 3 + 1 + 3 + 6 + 1 + 4);
     // The winner of the payouts is the winner of the programme.
     assert_eq!(c.race.arrival.as_ref().map(|a| a[0].clone()), Some(vec![7]));
 }

@@ -132,11 +132,11 @@ create table payouts (
     race_id bigint not null,
     bet_type varchar(64) collate utf8mb4_bin not null,
     combination varchar(128) collate utf8mb4_bin not null,
-    label varchar(255),
+    label varchar(255) collate utf8mb4_bin not null default '',
     dividend_per_euro double not null,
     winners double,
     refunded tinyint(1) not null default 0,
-    unique key payouts_race_bet_combination (race_id, bet_type, combination),
+    unique key payouts_race_bet_combination (race_id, bet_type, combination, label),
     constraint payouts_race_fk foreign key (race_id) references races(id)
 ) engine=InnoDB default charset=utf8mb4;
 

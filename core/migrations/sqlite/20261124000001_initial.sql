@@ -120,17 +120,18 @@ create table odds_snapshots (
     unique (runner_id, kind, taken_at)
 );
 
--- Final payouts; dividend_per_euro is in euros for a 1 € stake, stake included.
+-- Final payouts; dividend_per_euro is in euros for a 1 € stake, stake included. The label is part
+-- of the key (Quinté+ Ordre and Désordre pay one combination twice); '' when the source has none.
 create table payouts (
     id integer primary key,
     race_id integer not null references races(id),
     bet_type text not null,
     combination text not null,
-    label text,
+    label text not null default '',
     dividend_per_euro real not null,
     winners real,
     refunded integer not null default 0,
-    unique (race_id, bet_type, combination)
+    unique (race_id, bet_type, combination, label)
 );
 
 -- Raw API responses keyed by their path under the client base, so a day can be replayed offline.

@@ -1,5 +1,6 @@
 use super::*;
-use chrono::{TimeZone, Utc};
+use crate::domain::{Discipline, Horse, Meeting, OddsKind, Runner, RunnerStatus, Sex, Track};
+use chrono::{NaiveDate, TimeZone, Utc};
 
 const HEADER: &str = "date,meeting,race,track,country,discipline,distance_m,going,runner,horse,\
 horse_id,age,sex,jockey,trainer,draw,weight_kg,musique,career_starts,career_wins,career_places,\

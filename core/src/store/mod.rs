@@ -106,8 +106,19 @@ impl StoreStats {
         first_date: Option<NaiveDate>,
         last_date: Option<NaiveDate>,
     ) -> Self {
-        let [tracks, meetings, races, runners, horses, jockeys, trainers, results, payouts, odds_snapshots, payloads] =
-            counts;
+        let [
+            tracks,
+            meetings,
+            races,
+            runners,
+            horses,
+            jockeys,
+            trainers,
+            results,
+            payouts,
+            odds_snapshots,
+            payloads,
+        ] = counts;
         Self {
             tracks,
             meetings,
@@ -229,8 +240,12 @@ pub trait Store: Send + Sync + 'static {
     async fn stats(&self) -> Result<StoreStats>;
 
     /// Records the start of a job run; returns its id.
-    async fn start_job_run(&self, job: &str, params: &serde_json::Value, attempt: u32)
-    -> Result<i64>;
+    async fn start_job_run(
+        &self,
+        job: &str,
+        params: &serde_json::Value,
+        attempt: u32,
+    ) -> Result<i64>;
 
     /// Records the end of a job run.
     async fn finish_job_run(

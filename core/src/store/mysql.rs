@@ -435,8 +435,9 @@ impl WriteTx for MySqlWrite {
     }
 
     async fn insert_odds(&mut self, rows: &[(i64, &OddsSnapshot)]) -> Result<()> {
-        let mut qb =
-            QueryBuilder::<MySql>::new("insert into odds_snapshots (runner_id, kind, odds, taken_at) ");
+        let mut qb = QueryBuilder::<MySql>::new(
+            "insert into odds_snapshots (runner_id, kind, odds, taken_at) ",
+        );
         qb.push_values(rows, |mut row, (runner_id, o)| {
             row.push_bind(*runner_id)
                 .push_bind(o.kind.as_str())
@@ -457,13 +458,13 @@ impl WriteTx for MySqlWrite {
             row.push_bind(*race_id)
                 .push_bind(p.bet_type.as_str())
                 .push_bind(p.combination.as_str())
-                .push_bind(p.label.as_deref())
+                .push_bind(p.label.as_deref().unwrap_or(""))
                 .push_bind(p.dividend_per_euro)
                 .push_bind(p.winners)
                 .push_bind(p.refunded);
         });
         qb.push(
-            " on duplicate key update label = values(label),
+            " on duplicate key update
                 dividend_per_euro = values(dividend_per_euro), winners = values(winners),
                 refunded = values(refunded)",
         );

@@ -272,7 +272,7 @@ pub(crate) fn race_card(
             .map(|p| Payout {
                 bet_type: p.bet_type,
                 combination: p.combination,
-                label: p.label,
+                label: p.label.filter(|l| !l.is_empty()),
                 dividend_per_euro: p.dividend_per_euro,
                 winners: p.winners,
                 refunded: p.refunded,
@@ -336,7 +336,11 @@ impl JobRunRow {
         Ok(super::JobRun {
             id: self.id,
             params: json("params", &self.params)?,
-            counts: self.counts.as_deref().map(|c| json("counts", c)).transpose()?,
+            counts: self
+                .counts
+                .as_deref()
+                .map(|c| json("counts", c))
+                .transpose()?,
             job: self.job,
             attempt: u32_of("attempt", self.attempt)?,
             started_at: self.started_at,

@@ -38,7 +38,10 @@ impl SqliteStore {
         if !in_memory {
             let path = url.trim_start_matches("sqlite://");
             let path = path.split('?').next().unwrap_or(path);
-            if let Some(dir) = Path::new(path).parent().filter(|d| !d.as_os_str().is_empty()) {
+            if let Some(dir) = Path::new(path)
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+            {
                 std::fs::create_dir_all(dir).map_err(|e| connect_err(sqlx::Error::Io(e)))?;
             }
         }
@@ -462,8 +465,9 @@ impl WriteTx for SqliteWrite {
     }
 
     async fn insert_odds(&mut self, rows: &[(i64, &OddsSnapshot)]) -> Result<()> {
-        let mut qb =
-            QueryBuilder::<Sqlite>::new("insert into odds_snapshots (runner_id, kind, odds, taken_at) ");
+        let mut qb = QueryBuilder::<Sqlite>::new(
+            "insert into odds_snapshots (runner_id, kind, odds, taken_at) ",
+        );
         qb.push_values(rows, |mut row, (runner_id, o)| {
             row.push_bind(*runner_id)
                 .push_bind(o.kind.as_str())
@@ -484,13 +488,13 @@ impl WriteTx for SqliteWrite {
             row.push_bind(*race_id)
                 .push_bind(p.bet_type.as_str())
                 .push_bind(p.combination.as_str())
-                .push_bind(p.label.as_deref())
+                .push_bind(p.label.as_deref().unwrap_or(""))
                 .push_bind(p.dividend_per_euro)
                 .push_bind(p.winners)
                 .push_bind(p.refunded);
         });
         qb.push(
-            " on conflict(race_id, bet_type, combination) do update set label = excluded.label,
+            " on conflict(race_id, bet_type, combination, label) do update set
                 dividend_per_euro = excluded.dividend_per_euro, winners = excluded.winners,
                 refunded = excluded.refunded",
         );

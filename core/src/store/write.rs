@@ -217,10 +217,12 @@ fn validate(cards: &[RaceCard]) -> Result<()> {
         }
         let mut payouts = HashSet::new();
         for payout in &card.payouts {
-            if !payouts.insert((&payout.bet_type, &payout.combination)) {
+            if !payouts.insert((&payout.bet_type, &payout.combination, &payout.label)) {
                 return Err(StoreError::Invalid(format!(
-                    "{key}: payout {} {} appears twice",
-                    payout.bet_type, payout.combination
+                    "{key}: payout {} {} {} appears twice",
+                    payout.bet_type,
+                    payout.combination,
+                    payout.label.as_deref().unwrap_or("")
                 )));
             }
         }

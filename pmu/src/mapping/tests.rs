@@ -238,7 +238,7 @@ fn payouts_are_converted_from_centimes_and_deduplicated() {
     let body = br#"[
       {"typePari":"SIMPLE_GAGNANT","miseBase":200,"rapports":[
         {"libelle":"Simple gagnant","dividendePourUnEuro":310,"dividendePourUneMiseDeBase":620,"combinaison":"7","nombreGagnants":21294.6},
-        {"libelle":"Doublon","dividendePourUnEuro":999,"combinaison":"7"}]},
+        {"libelle":"Simple gagnant","dividendePourUnEuro":999,"combinaison":"7"}]},
       {"typePari":"MULTI","miseBase":300,"dividendeUnite":"PourUneMiseDeBase","rapports":[
         {"libelle":"Multi en 4","dividendePourUneMiseDeBase":138600,"combinaison":[7,3,9,13]},
         {"libelle":"Multi en 5","dividendePourUneMiseDeBase":27720,"combinaison":[7,3,9,13]}]},
@@ -270,6 +270,7 @@ fn payouts_are_converted_from_centimes_and_deduplicated() {
         [
             ("SIMPLE_GAGNANT", "7", 3.10, false),
             ("MULTI", "7-3-9-13", 462.0, false),
+            ("MULTI", "7-3-9-13", 92.40, false),
             ("E_TRIO", "7-3-9", 36.10, false),
             ("COUPLE_PLACE", "5-NP", 0.0, false),
             ("TIERCE", "1-2-3", 1.0, true),
@@ -278,8 +279,11 @@ fn payouts_are_converted_from_centimes_and_deduplicated() {
     assert_eq!(card.payouts[0].label.as_deref(), Some("Simple gagnant"));
     assert_eq!(card.payouts[0].winners, Some(21294.6));
     assert_eq!(
-        card.payouts[1].label.as_deref(),
-        Some("Multi en 4"),
-        "the first line is kept"
+        (
+            card.payouts[1].label.as_deref(),
+            card.payouts[2].label.as_deref()
+        ),
+        (Some("Multi en 4"), Some("Multi en 5")),
+        "one combination, two labels, two payouts"
     );
 }
