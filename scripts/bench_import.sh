@@ -17,6 +17,17 @@ for file in ../shared/history/hkjc_2016-2023.csv ../shared/history/pmu_fr_2026-0
   cat "$tmp/out.md"
   echo
 done
+# The same import into MariaDB/MySQL when BENCH_MYSQL_URL names a server (database pronoturf_bench
+# is dropped and recreated before each run).
+if [ -n "${BENCH_MYSQL_URL:-}" ]; then
+  base=${BENCH_MYSQL_URL%/*}
+  hyperfine --runs "$runs" \
+    --prepare "mysql --host=127.0.0.1 --user=root -e 'drop database if exists pronoturf_bench; create database pronoturf_bench'" \
+    --export-markdown "$tmp/out.md" \
+    "env DATABASE_URL=$base/pronoturf_bench $bin import ../shared/history/hkjc_2016-2023.csv" >/dev/null
+  cat "$tmp/out.md"
+  echo
+fi
 # Re-import into a populated database (idempotent: nothing changes).
 hyperfine --runs "$runs" --export-markdown "$tmp/out.md" \
   "$bin import ../shared/history/hkjc_2016-2023.csv" >/dev/null

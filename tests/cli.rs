@@ -1,0 +1,177 @@
+//! The `pronoturf` binary as a user runs it: help, configuration errors, migrate, import and
+//! stats, each in a fresh folder with its own SQLite database.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn pronoturf(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pronoturf"))
+        .args(args)
+        .current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", format!("sqlite://{}/cli.db", dir.display()))
+        .output()
+        .expect("run pronoturf")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const CSV: &str =
+    "date,meeting,race,track,discipline,runner,horse,status,finish,odds_morning,odds_final
+2026-02-01,1,1,PAU,PLAT,1,ALPHA,RAN,1,3.5,2.9
+2026-02-01,1,1,PAU,PLAT,2,BRAVO,RAN,2,5,6.2
+2026-02-02,2,1,PAU,HAIE,1,ALPHA,DNF,,2.1,2.4
+";
+
+#[test]
+fn every_subcommand_explains_itself() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    for (args, expect) in [
+        (vec!["--help"], "import"),
+        (vec!["migrate", "--help"], "schema"),
+        (vec!["stats", "--help"], "first_date"),
+        (vec!["import", "--help"], "nothing of it is imported"),
+        (vec!["sync", "--help"], "--from-archive"),
+    ] {
+        let out = pronoturf(dir.path(), &args);
+        assert!(out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stdout).contains(expect),
+            "{args:?}: {}",
+            text(&out.stdout)
+        );
+    }
+}
+
+#[test]
+fn a_bad_database_url_is_refused_naming_the_variable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_pronoturf"))
+        .args(["stats"])
+        .current_dir(dir.path())
+        .env("DATABASE_URL", "postgres://u:secret@h/db")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("DATABASE_URL"), "{err}");
+    assert!(err.contains("unknown database scheme"), "{err}");
+    assert!(
+        !err.contains("secret"),
+        "the password must not be printed: {err}"
+    );
+}
+
+#[test]
+fn stats_json_has_the_documented_keys_on_an_empty_database() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pronoturf(dir.path(), &["stats", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let mut keys: Vec<&str> = json
+        .as_object()
+        .expect("object")
+        .keys()
+        .map(String::as_str)
+        .collect();
+    keys.sort_unstable();
+    let mut want = vec![
+        "tracks",
+        "meetings",
+        "races",
+        "runners",
+        "horses",
+        "jockeys",
+        "trainers",
+        "results",
+        "payouts",
+        "odds_snapshots",
+        "payloads",
+        "first_date",
+        "last_date",
+    ];
+    want.sort_unstable();
+    assert_eq!(keys, want);
+    assert_eq!(json["races"], 0);
+    assert!(json["first_date"].is_null());
+}
+
+#[test]
+fn import_then_stats_reports_the_rows_and_a_second_import_changes_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::fs::write(dir.path().join("h.csv"), CSV).expect("write");
+    let first = pronoturf(dir.path(), &["import", "h.csv"]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout).contains("3 rows, 2 races"),
+        "{}",
+        text(&first.stdout)
+    );
+    let stats = |dir: &Path| {
+        let out = pronoturf(dir, &["stats", "--json"]);
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).expect("json")
+    };
+    let before = stats(dir.path());
+    assert_eq!(before["runners"], 3);
+    assert_eq!(before["meetings"], 2);
+    assert_eq!(before["results"], 1, "the DNF-only race has no arrival");
+    assert_eq!(before["first_date"], "2026-02-01");
+    assert_eq!(before["last_date"], "2026-02-02");
+    assert!(pronoturf(dir.path(), &["import", "h.csv"]).status.success());
+    assert_eq!(stats(dir.path()), before);
+    let table = text(&pronoturf(dir.path(), &["stats"]).stdout);
+    assert!(
+        table.contains("runners") && table.contains("2026-02-02"),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_malformed_file_fails_with_line_and_column_and_imports_nothing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = CSV.replace("2026-02-02,2,1", "2026-02-31,2,1");
+    std::fs::write(dir.path().join("bad.csv"), bad).expect("write");
+    let out = pronoturf(dir.path(), &["import", "bad.csv"]);
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("line 4") && err.contains("column date"),
+        "{err}"
+    );
+    let stats = pronoturf(dir.path(), &["stats", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).expect("json");
+    assert_eq!(json["runners"], 0);
+}
+
+#[test]
+fn sync_refuses_a_backwards_range() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pronoturf(
+        dir.path(),
+        &["sync", "--date", "2026-02-02", "--to", "2026-02-01"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("before --date"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn sync_from_an_empty_archive_reports_the_day_as_not_published() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pronoturf(
+        dir.path(),
+        &["sync", "--date", "2026-02-02", "--from-archive", "--json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        (json["days"].clone(), json["days_unpublished"].clone()),
+        (1.into(), 1.into())
+    );
+}
