@@ -51,6 +51,20 @@ pub enum Command {
     /// fails is reported and the others are kept. Syncing a day again changes nothing unless PMU
     /// published something new. Exits with status 1 when any race failed.
     Sync(SyncArgs),
+    /// Serve the REST API (default port 8000, API_PORT) until Ctrl-C or SIGTERM.
+    ///
+    /// Health at /health and /api/v1/health/{db,redis,all}, data under /api/v1, the OpenAPI spec
+    /// at /api/v1/openapi.json and its Swagger UI at /api/v1/docs. Starts even when MySQL is
+    /// down: health answers 503 until it is back.
+    Api(ServeArgs),
+}
+
+/// Arguments of the server commands.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Port to listen on (default: API_PORT, 8000).
+    #[arg(long)]
+    pub port: Option<u16>,
 }
 
 /// Arguments of `stats`.
@@ -213,4 +227,53 @@ pub async fn sync(store: Arc<dyn Store>, settings: &Settings, args: SyncArgs) ->
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// `pronoturf api`.
+pub async fn api(settings: Settings, args: ServeArgs) -> Result<ExitCode> {
+    let store = pronoturf_core::store::open_or_lazy(&settings.database_url)
+        .await
+        .with_context(|| format!("opening {}", settings.database_url))?;
+    let address = format!(
+        "{}:{}",
+        settings.bind_address,
+        args.port.unwrap_or(settings.api_port)
+    );
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| format!("cannot listen on {address}"))?;
+    let state = pronoturf_api::AppState::new(store, settings).context("REDIS_URL")?;
+    tracing::info!(%address, "API listening; docs at /api/v1/docs");
+    pronoturf_api::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("API stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on Ctrl-C or SIGTERM (what docker stop sends).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
 }

@@ -95,6 +95,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         }
         Command::Import(args) => cli::import(open_store(&settings).await?, args).await,
         Command::Sync(args) => cli::sync(open_store(&settings).await?, &settings, args).await,
+        Command::Api(args) => cli::api(settings, args).await,
     }
 }
 

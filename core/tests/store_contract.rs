@@ -479,3 +479,51 @@ async fn an_unreachable_mysql_server_is_a_connect_error() {
         "{err}"
     );
 }
+
+#[tokio::test]
+async fn a_day_lists_its_races_with_counts_and_filters() {
+    for b in backends().await {
+        let mut pau = card(2);
+        pau.meeting.number = 2;
+        pau.meeting.track.name = "Pau".into();
+        pau.race.discipline = Discipline::Haie;
+        pau.race.arrival = None;
+        b.store
+            .upsert_race_cards(&[card(1), pau])
+            .await
+            .expect("write");
+        let all = b
+            .store
+            .list_races(date(), &store::RaceFilter::default())
+            .await
+            .expect("list");
+        assert_eq!(all.len(), 2, "{}", b.name);
+        assert_eq!(
+            (all[0].key.meeting, all[0].track.as_str()),
+            (1, "VINCENNES")
+        );
+        assert_eq!((all[0].runners, all[0].non_runners), (2, 1), "{}", b.name);
+        assert!(all[0].has_result && all[0].is_final);
+        assert!(!all[1].has_result);
+        assert_eq!(all[0].name.as_deref(), Some("PRIX 1"));
+        let filter = store::RaceFilter {
+            track: Some(" pau ".into()),
+            discipline: Some("haie".into()),
+        };
+        let pau_only = b.store.list_races(date(), &filter).await.expect("list");
+        assert_eq!(pau_only.len(), 1, "{}", b.name);
+        assert_eq!(pau_only[0].discipline, "HAIE");
+        let none = store::RaceFilter {
+            track: Some("PAU".into()),
+            discipline: Some("PLAT".into()),
+        };
+        assert!(
+            b.store
+                .list_races(date(), &none)
+                .await
+                .expect("list")
+                .is_empty()
+        );
+        b.cleanup().await;
+    }
+}

@@ -137,6 +137,44 @@ impl StoreStats {
     }
 }
 
+/// One line of a day's race list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RaceSummary {
+    /// Date, meeting and race numbers.
+    pub key: RaceKey,
+    /// Racecourse name.
+    pub track: String,
+    /// Race name.
+    pub name: Option<String>,
+    /// Scheduled start, UTC.
+    pub start_time: Option<DateTime<Utc>>,
+    /// Discipline, as stored (PLAT, ATTELE...).
+    pub discipline: String,
+    /// Distance in metres.
+    pub distance_m: Option<u32>,
+    /// Prize money in euros.
+    pub prize_eur: Option<f64>,
+    /// PMU status.
+    pub status: Option<String>,
+    /// Declared runners still running (non-runners excluded).
+    pub runners: u32,
+    /// Non-runners.
+    pub non_runners: u32,
+    /// True once the arrival order is known.
+    pub has_result: bool,
+    /// True once the result is official.
+    pub is_final: bool,
+}
+
+/// Optional filters of [`Store::list_races`].
+#[derive(Debug, Clone, Default)]
+pub struct RaceFilter {
+    /// Track name (compared after normalisation: case and spaces do not matter).
+    pub track: Option<String>,
+    /// Discipline (PLAT, ATTELE, MONTE, HAIE, STEEPLECHASE, CROSS).
+    pub discipline: Option<String>,
+}
+
 /// A raw API response kept so a day can be replayed without the network.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchivedPayload {
@@ -227,6 +265,9 @@ pub trait Store: Send + Sync + 'static {
     /// Reads back one race with its meeting, runners, odds and payouts.
     async fn race_card(&self, key: RaceKey) -> Result<Option<RaceCard>>;
 
+    /// The races of a day, in meeting then race order, optionally filtered.
+    async fn list_races(&self, date: NaiveDate, filter: &RaceFilter) -> Result<Vec<RaceSummary>>;
+
     /// Keys of the races of a day, in meeting then race order.
     async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>>;
 
@@ -274,6 +315,22 @@ pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
     let store = connect(url).await?;
     store.migrate().await?;
     Ok(store)
+}
+
+/// Opens and migrates the Store; when a MySQL server cannot be reached, returns a store that
+/// connects on first use instead of failing, so that servers start and report the outage through
+/// their health endpoints. SQLite errors are returned as they are.
+pub async fn open_or_lazy(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
+    match open(url).await {
+        Err(StoreError::Connect {
+            backend: "mysql",
+            source,
+        }) => {
+            tracing::warn!(error = %source, "MySQL is unreachable; starting anyway and retrying on each request");
+            Ok(Arc::new(MySqlStore::connect_lazy(url.expose())?))
+        }
+        other => other,
+    }
 }
 
 /// How long a connection attempt may take before the Store reports the database unreachable.

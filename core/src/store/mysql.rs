@@ -2,11 +2,13 @@
 //! under `migrations/mysql`. Upserts use `on duplicate key update`, with `last_insert_id(id)` to
 //! learn the id of a row that already existed.
 
-use super::rows::{self, JobRunRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow, RaceRow};
+use super::rows::{
+    self, JobRunRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow, RaceRow, RaceSummaryRow,
+};
 use super::write::{self, People, RunnerRow, WriteTx, int};
 use super::{
-    ArchivedPayload, CONNECT_TIMEOUT, DbHealth, JobOutcome, JobRun, Result, Store, StoreError,
-    StoreStats, WriteSummary,
+    ArchivedPayload, CONNECT_TIMEOUT, DbHealth, JobOutcome, JobRun, RaceFilter, RaceSummary,
+    Result, Store, StoreError, StoreStats, WriteSummary,
 };
 use crate::domain::{Horse, Meeting, OddsSnapshot, Payout, Race, RaceCard, RaceKey, Track};
 use async_trait::async_trait;
@@ -32,6 +34,20 @@ impl MySqlStore {
             .acquire_timeout(CONNECT_TIMEOUT)
             .connect(url)
             .await
+            .map_err(|source| StoreError::Connect {
+                backend: "mysql",
+                source,
+            })?;
+        Ok(Self { pool })
+    }
+
+    /// A store whose connections are opened on first use, so a process can start while the
+    /// server is down and recover by itself when it comes back (health reports 503 meanwhile).
+    pub fn connect_lazy(url: &str) -> Result<Self> {
+        let pool = MySqlPoolOptions::new()
+            .max_connections(10)
+            .acquire_timeout(CONNECT_TIMEOUT)
+            .connect_lazy(url)
             .map_err(|source| StoreError::Connect {
                 backend: "mysql",
                 source,
@@ -102,6 +118,22 @@ impl Store for MySqlStore {
             .fetch_all(&self.pool)
             .await?;
         rows::race_card(race, runners, odds, payouts).map(Some)
+    }
+
+    async fn list_races(&self, date: NaiveDate, filter: &RaceFilter) -> Result<Vec<RaceSummary>> {
+        let (track, discipline) = rows::race_filter_values(filter);
+        let found: Vec<RaceSummaryRow> = sqlx::query_as(rows::SELECT_RACE_SUMMARIES)
+            .bind(date)
+            .bind(&track)
+            .bind(&track)
+            .bind(&discipline)
+            .bind(&discipline)
+            .fetch_all(&self.pool)
+            .await?;
+        found
+            .into_iter()
+            .map(RaceSummaryRow::into_summary)
+            .collect()
     }
 
     async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>> {

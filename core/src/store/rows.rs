@@ -39,6 +39,16 @@ pub(crate) const SELECT_RACE_KEYS: &str = "select m.date, m.number as meeting, r
     from races r join meetings m on m.id = r.meeting_id
     where m.date = ? order by m.number, r.number";
 
+pub(crate) const SELECT_RACE_SUMMARIES: &str = "select m.date, m.number as meeting,
+    r.number as race, t.name as track, r.name, r.start_time, r.discipline, r.distance_m,
+    r.prize_eur, r.status, r.is_final,
+    case when r.arrival is null then 0 else 1 end as has_result,
+    (select count(*) from runners ru where ru.race_id = r.id and ru.status <> 'NON_RUNNER') as runners,
+    (select count(*) from runners ru where ru.race_id = r.id and ru.status = 'NON_RUNNER') as non_runners
+    from races r join meetings m on m.id = r.meeting_id join tracks t on t.id = m.track_id
+    where r.date = ? and (? is null or t.natural_key = ?) and (? is null or r.discipline = ?)
+    order by m.number, r.number";
+
 pub(crate) const SELECT_PAYLOAD: &str =
     "select path, kind, date, status, fetched_at, body from payloads where path = ?";
 
@@ -150,6 +160,58 @@ pub(crate) struct RaceKeyRow {
     pub date: NaiveDate,
     pub meeting: i64,
     pub race: i64,
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct RaceSummaryRow {
+    date: NaiveDate,
+    meeting: i64,
+    race: i64,
+    track: String,
+    name: Option<String>,
+    start_time: Option<DateTime<Utc>>,
+    discipline: String,
+    distance_m: Option<i64>,
+    prize_eur: Option<f64>,
+    status: Option<String>,
+    is_final: bool,
+    has_result: i64,
+    runners: i64,
+    non_runners: i64,
+}
+
+impl RaceSummaryRow {
+    pub(crate) fn into_summary(self) -> Result<super::RaceSummary> {
+        Ok(super::RaceSummary {
+            key: crate::domain::RaceKey {
+                date: self.date,
+                meeting: u32_of("meeting number", self.meeting)?,
+                race: u32_of("race number", self.race)?,
+            },
+            track: self.track,
+            name: self.name,
+            start_time: self.start_time,
+            discipline: self.discipline,
+            distance_m: opt_u32("distance_m", self.distance_m)?,
+            prize_eur: self.prize_eur,
+            status: self.status,
+            runners: u32_of("runners", self.runners)?,
+            non_runners: u32_of("non_runners", self.non_runners)?,
+            has_result: self.has_result != 0,
+            is_final: self.is_final,
+        })
+    }
+}
+
+/// Binds the filter of `SELECT_RACE_SUMMARIES`: each optional value twice (null test, then match).
+pub(crate) fn race_filter_values(filter: &super::RaceFilter) -> (Option<String>, Option<String>) {
+    (
+        filter.track.as_deref().map(crate::domain::normalise_name),
+        filter
+            .discipline
+            .as_deref()
+            .map(|d| d.trim().to_ascii_uppercase()),
+    )
 }
 
 #[derive(sqlx::FromRow)]

@@ -1,11 +1,13 @@
 //! The SQLite Store, the embedded default: one file in WAL mode, created if missing, with its own
 //! migrations under `migrations/sqlite`.
 
-use super::rows::{self, JobRunRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow, RaceRow};
+use super::rows::{
+    self, JobRunRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow, RaceRow, RaceSummaryRow,
+};
 use super::write::{self, People, RunnerRow, WriteTx, int};
 use super::{
-    ArchivedPayload, CONNECT_TIMEOUT, DbHealth, JobOutcome, JobRun, Result, Store, StoreError,
-    StoreStats, WriteSummary,
+    ArchivedPayload, CONNECT_TIMEOUT, DbHealth, JobOutcome, JobRun, RaceFilter, RaceSummary,
+    Result, Store, StoreError, StoreStats, WriteSummary,
 };
 use crate::domain::{Horse, Meeting, OddsSnapshot, Payout, Race, RaceCard, RaceKey, Track};
 use async_trait::async_trait;
@@ -127,6 +129,22 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         rows::race_card(race, runners, odds, payouts).map(Some)
+    }
+
+    async fn list_races(&self, date: NaiveDate, filter: &RaceFilter) -> Result<Vec<RaceSummary>> {
+        let (track, discipline) = rows::race_filter_values(filter);
+        let found: Vec<RaceSummaryRow> = sqlx::query_as(rows::SELECT_RACE_SUMMARIES)
+            .bind(date)
+            .bind(&track)
+            .bind(&track)
+            .bind(&discipline)
+            .bind(&discipline)
+            .fetch_all(&self.pool)
+            .await?;
+        found
+            .into_iter()
+            .map(RaceSummaryRow::into_summary)
+            .collect()
     }
 
     async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>> {

@@ -1,0 +1,164 @@
+//! PronoTurf REST API (port 8000): the health contract, race data and job runs under `/api/v1`,
+//! documented by an OpenAPI 3.1 spec and a Swagger UI served from the binary.
+
+pub mod docs;
+pub mod error;
+mod extract;
+pub mod health;
+pub mod jobs;
+pub mod races;
+
+use axum::Router;
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
+use axum::routing::get;
+use chrono::{NaiveDate, Utc};
+use pronoturf_core::settings::Settings;
+use pronoturf_core::store::Store;
+use secrecy::ExposeSecret;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted: the API takes small JSON documents only.
+pub const BODY_LIMIT: usize = 64 * 1024;
+/// A request taking longer than this is answered 408 rather than left hanging.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    /// The data.
+    pub store: Arc<dyn Store>,
+    /// Redis, when configured (REDIS_URL); `None` means in-process queue and cache.
+    pub redis: Option<redis::Client>,
+    /// Settings read at start-up.
+    pub settings: Arc<Settings>,
+}
+
+impl AppState {
+    /// Builds the state; a malformed REDIS_URL is an error (Settings already checked the scheme).
+    pub fn new(store: Arc<dyn Store>, settings: Settings) -> Result<Self, redis::RedisError> {
+        let redis = settings
+            .redis_url
+            .as_ref()
+            .map(|url| redis::Client::open(url.expose_secret()))
+            .transpose()?;
+        Ok(Self {
+            store,
+            redis,
+            settings: Arc::new(settings),
+        })
+    }
+}
+
+/// The whole API with its layers: request ids, tracing, CORS, security headers, body limit, timeout.
+pub fn router(state: AppState) -> Router {
+    let cors = cors(&state.settings.cors_origins);
+    let request_id = HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/health", get(health::liveness))
+        .route("/api/v1/health/db", get(health::database))
+        .route("/api/v1/health/redis", get(health::redis))
+        .route("/api/v1/health/all", get(health::all))
+        .route("/api/v1/races", get(races::list_races))
+        .route("/api/v1/races/{date}/{meeting}/{race}", get(races::get_race))
+        .route("/api/v1/stats", get(races::stats))
+        .route("/api/v1/jobs/runs", get(jobs::list_job_runs))
+        .merge(docs::routes())
+        .fallback(not_found)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(cors)
+        .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .layer(security_header(header::X_FRAME_OPTIONS, "DENY"))
+        .layer(security_header(header::REFERRER_POLICY, "no-referrer"))
+        // The Swagger UI loads its own scripts and styles from this origin; nothing else may load.
+        .layer(security_header(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; \
+             script-src 'self' 'unsafe-inline'; frame-ancestors 'none'",
+        ))
+        .layer(PropagateRequestIdLayer::new(request_id.clone()))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &axum::http::Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::new(request_id, Sequential::default()))
+}
+
+fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
+    SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let allowed: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(allowed))
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_NONE_MATCH,
+        ])
+        .expose_headers([header::ETAG, HeaderName::from_static("x-request-id")])
+        .max_age(Duration::from_secs(600))
+}
+
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    error::problem(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no route for {}", uri.path()),
+    )
+}
+
+/// Request ids: the process start time and a counter, unique within and across restarts.
+#[derive(Clone, Default)]
+struct Sequential {
+    counter: Arc<AtomicU64>,
+}
+
+impl MakeRequestId for Sequential {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        static START: std::sync::OnceLock<i64> = std::sync::OnceLock::new();
+        let start = START.get_or_init(|| Utc::now().timestamp_millis());
+        let n = self.counter.fetch_add(1, Ordering::Relaxed);
+        HeaderValue::from_str(&format!("{start:x}-{n:x}"))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
+/// Today's date in Paris, where the races are.
+pub fn today_in_paris() -> NaiveDate {
+    Utc::now()
+        .with_timezone(&chrono_tz::Europe::Paris)
+        .date_naive()
+}
+
+/// Serves `router(state)` on `listener` until `shutdown` completes, finishing requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
