@@ -527,3 +527,19 @@ async fn a_day_lists_its_races_with_counts_and_filters() {
         b.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn a_date_range_reads_back_every_card_in_order() {
+    for b in backends().await {
+        let mut later = card(1);
+        later.meeting.date = NaiveDate::from_ymd_opt(2026, 1, 3).expect("date");
+        let mut outside = card(1);
+        outside.meeting.date = NaiveDate::from_ymd_opt(2026, 2, 1).expect("date");
+        let written = vec![later.clone(), card(2), card(1), outside];
+        b.store.upsert_race_cards(&written).await.expect("write");
+        let to = NaiveDate::from_ymd_opt(2026, 1, 31).expect("date");
+        let read = b.store.race_cards_between(date(), to).await.expect("read");
+        assert_eq!(read, vec![card(1), card(2), later], "{}", b.name);
+        b.cleanup().await;
+    }
+}

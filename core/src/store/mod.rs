@@ -268,6 +268,10 @@ pub trait Store: Send + Sync + 'static {
     /// The races of a day, in meeting then race order, optionally filtered.
     async fn list_races(&self, date: NaiveDate, filter: &RaceFilter) -> Result<Vec<RaceSummary>>;
 
+    /// Every race from `from` to `to` inclusive, with runners, odds and payouts, in date, meeting
+    /// and race order: the bulk read behind training and evaluation.
+    async fn race_cards_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RaceCard>>;
+
     /// Keys of the races of a day, in meeting then race order.
     async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>>;
 

@@ -9,24 +9,59 @@ use crate::domain::{
 };
 use chrono::{DateTime, NaiveDate, Utc};
 
-pub(crate) const SELECT_RACE: &str = "select r.id as race_id, m.date, m.number as meeting_number,
+/// Columns and joins of a race read; a `where` clause completes it.
+macro_rules! race_select {
+    ($where:literal) => {
+        concat!(
+            "select r.id as race_id, m.date, m.number as meeting_number,
     m.nature, m.audience, m.status as meeting_status, m.weather_temperature_c, m.weather_wind_kmh,
     m.weather_wind_direction, m.weather_sky, t.name as track_name, t.code as track_code,
     t.country as track_country, r.number as race_number, r.name, r.start_time, r.discipline,
     r.speciality, r.distance_m, r.prize_eur, r.conditions, r.category, r.age_condition,
     r.sex_condition, r.declared_runners, r.status, r.going, r.penetrometer, r.track_type,
     r.arrival, r.is_final, r.duration_ms
-    from races r join meetings m on m.id = r.meeting_id join tracks t on t.id = m.track_id
-    where m.date = ? and m.number = ? and r.number = ?";
+    from races r join meetings m on m.id = r.meeting_id join tracks t on t.id = m.track_id ",
+            $where
+        )
+    };
+}
 
-pub(crate) const SELECT_RUNNERS: &str = "select ru.number, h.name as horse_name,
+/// Columns and joins of a runner read; a `where` clause completes it.
+macro_rules! runner_select {
+    ($where:literal) => {
+        concat!(
+            "select ru.race_id, ru.number, h.name as horse_name,
     h.natural_key as horse_key, h.sex, h.birth_year, h.sire, h.dam, h.breed, j.name as jockey,
     tr.name as trainer, ru.age, ru.draw, ru.weight_kg, ru.blinkers, ru.shoeing, ru.musique,
     ru.career_starts, ru.career_wins, ru.career_places, ru.earnings_eur, ru.status, ru.incident,
     ru.finish, ru.time_ms, ru.reduction_km_ms, ru.odds_reference, ru.odds_final
     from runners ru join horses h on h.id = ru.horse_id
-    left join jockeys j on j.id = ru.jockey_id left join trainers tr on tr.id = ru.trainer_id
-    where ru.race_id = ? order by ru.number";
+    left join jockeys j on j.id = ru.jockey_id left join trainers tr on tr.id = ru.trainer_id ",
+            $where
+        )
+    };
+}
+
+pub(crate) const SELECT_RACE: &str =
+    race_select!("where m.date = ? and m.number = ? and r.number = ?");
+
+pub(crate) const SELECT_RUNNERS: &str = runner_select!("where ru.race_id = ? order by ru.number");
+
+pub(crate) const SELECT_RACES_BETWEEN: &str =
+    race_select!("where r.date between ? and ? order by r.date, m.number, r.number");
+
+pub(crate) const SELECT_RUNNERS_BETWEEN: &str = runner_select!(
+    "join races r on r.id = ru.race_id where r.date between ? and ? order by ru.race_id, ru.number"
+);
+
+pub(crate) const SELECT_ODDS_BETWEEN: &str = "select ru.race_id, ru.number, o.kind,
+    o.odds, o.taken_at from odds_snapshots o join runners ru on ru.id = o.runner_id
+    join races r on r.id = ru.race_id where r.date between ? and ?
+    order by ru.race_id, o.taken_at, ru.number, o.kind";
+
+pub(crate) const SELECT_PAYOUTS_BETWEEN: &str = "select p.race_id, p.bet_type, p.combination,
+    p.label, p.dividend_per_euro, p.winners, p.refunded from payouts p
+    join races r on r.id = p.race_id where r.date between ? and ? order by p.race_id, p.id";
 
 pub(crate) const SELECT_ODDS: &str = "select ru.number, o.kind, o.odds, o.taken_at
     from odds_snapshots o join runners ru on ru.id = o.runner_id
@@ -108,6 +143,7 @@ pub(crate) struct RaceRow {
 
 #[derive(sqlx::FromRow)]
 pub(crate) struct RunnerRow {
+    pub race_id: i64,
     number: i64,
     horse_name: String,
     horse_key: String,
@@ -143,6 +179,57 @@ pub(crate) struct OddsRow {
     kind: String,
     odds: f64,
     taken_at: DateTime<Utc>,
+}
+
+/// An odds row of a range read, with the race it belongs to.
+#[derive(sqlx::FromRow)]
+pub(crate) struct OddsInRace {
+    pub race_id: i64,
+    #[sqlx(flatten)]
+    pub row: OddsRow,
+}
+
+/// A payout row of a range read, with the race it belongs to.
+#[derive(sqlx::FromRow)]
+pub(crate) struct PayoutInRace {
+    pub race_id: i64,
+    #[sqlx(flatten)]
+    pub row: PayoutRow,
+}
+
+/// Assembles the race cards of a range read: rows of each child table come sorted by race id,
+/// so each race takes its rows from a map built once.
+pub(crate) fn race_cards(
+    races: Vec<RaceRow>,
+    runners: Vec<RunnerRow>,
+    odds: Vec<OddsInRace>,
+    payouts: Vec<PayoutInRace>,
+) -> Result<Vec<RaceCard>> {
+    use std::collections::HashMap;
+    let mut runners_of: HashMap<i64, Vec<RunnerRow>> = HashMap::new();
+    for r in runners {
+        runners_of.entry(r.race_id).or_default().push(r);
+    }
+    let mut odds_of: HashMap<i64, Vec<OddsRow>> = HashMap::new();
+    for o in odds {
+        odds_of.entry(o.race_id).or_default().push(o.row);
+    }
+    let mut payouts_of: HashMap<i64, Vec<PayoutRow>> = HashMap::new();
+    for p in payouts {
+        payouts_of.entry(p.race_id).or_default().push(p.row);
+    }
+    races
+        .into_iter()
+        .map(|race| {
+            let id = race.race_id;
+            race_card(
+                race,
+                runners_of.remove(&id).unwrap_or_default(),
+                odds_of.remove(&id).unwrap_or_default(),
+                payouts_of.remove(&id).unwrap_or_default(),
+            )
+        })
+        .collect()
 }
 
 #[derive(sqlx::FromRow)]

@@ -147,6 +147,30 @@ impl Store for SqliteStore {
             .collect()
     }
 
+    async fn race_cards_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RaceCard>> {
+        let races = sqlx::query_as(rows::SELECT_RACES_BETWEEN)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        let runners = sqlx::query_as(rows::SELECT_RUNNERS_BETWEEN)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        let odds = sqlx::query_as(rows::SELECT_ODDS_BETWEEN)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        let payouts = sqlx::query_as(rows::SELECT_PAYOUTS_BETWEEN)
+            .bind(from)
+            .bind(to)
+            .fetch_all(&self.pool)
+            .await?;
+        rows::race_cards(races, runners, odds, payouts)
+    }
+
     async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>> {
         let keys: Vec<RaceKeyRow> = sqlx::query_as(rows::SELECT_RACE_KEYS)
             .bind(date)
