@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations, and the Swagger UI that
 //! renders it (served from the binary: it works with no internet).
 
-use crate::{error, health, jobs, races};
+use crate::{catalog, error, health, jobs, races};
 use axum::Router;
 use utoipa::OpenApi;
 use utoipa_swagger_ui::SwaggerUi;
@@ -27,12 +27,17 @@ pub const DOCS_PATH: &str = "/api/v1/docs";
         races::list_races,
         races::get_race,
         races::stats,
+        catalog::list_tracks,
+        catalog::list_meetings,
+        catalog::search_horses,
+        catalog::get_horse,
         jobs::list_job_runs,
     ),
     components(schemas(error::Problem)),
     tags(
         (name = "health", description = "Liveness and dependency health"),
         (name = "races", description = "Meetings, races, runners, results"),
+        (name = "reference", description = "Racecourses, meetings, horses"),
         (name = "jobs", description = "Job runs"),
     )
 )]

@@ -1,6 +1,7 @@
 //! PronoTurf REST API (port 8000): the health contract, race data and job runs under `/api/v1`,
 //! documented by an OpenAPI 3.1 spec and a Swagger UI served from the binary.
 
+pub mod catalog;
 pub mod docs;
 pub mod error;
 mod extract;
@@ -71,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/races", get(races::list_races))
         .route("/api/v1/races/{date}/{meeting}/{race}", get(races::get_race))
         .route("/api/v1/stats", get(races::stats))
+        .route("/api/v1/tracks", get(catalog::list_tracks))
+        .route("/api/v1/meetings", get(catalog::list_meetings))
+        .route("/api/v1/horses", get(catalog::search_horses))
+        .route("/api/v1/horses/{id}", get(catalog::get_horse))
         .route("/api/v1/jobs/runs", get(jobs::list_job_runs))
         .merge(docs::routes())
         .fallback(not_found)

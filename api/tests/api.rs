@@ -392,6 +392,10 @@ async fn the_openapi_spec_describes_every_route_and_the_docs_page_is_served_offl
         "/api/v1/races/{date}/{meeting}/{race}",
         "/api/v1/stats",
         "/api/v1/jobs/runs",
+        "/api/v1/tracks",
+        "/api/v1/meetings",
+        "/api/v1/horses",
+        "/api/v1/horses/{id}",
     ] {
         assert!(paths.contains_key(path), "{path} missing from the spec");
     }
@@ -426,4 +430,32 @@ async fn stats_and_job_runs_are_served() {
     assert_eq!(status, 200);
     assert_eq!(runs[0]["id"], run);
     assert_eq!(runs[0]["status"], "running");
+}
+
+#[tokio::test]
+async fn tracks_meetings_and_horses_are_served() {
+    let (app, _) = spawn_app().await;
+    let (status, tracks) = app.json("/api/v1/tracks").await;
+    assert_eq!(status, 200);
+    assert_eq!(tracks[0]["name"], "PAU");
+    assert_eq!(tracks[1]["meetings"], 1);
+    let (_, meetings) = app.json("/api/v1/meetings?date=2026-03-01").await;
+    assert_eq!(meetings.as_array().map(Vec::len), Some(2));
+    assert_eq!(meetings[0]["races"], 2);
+    let (_, horses) = app.json("/api/v1/horses?q=horse%2011&limit=2").await;
+    let horses = horses.as_array().expect("array").clone();
+    assert_eq!(horses.len(), 2);
+    assert_eq!(horses[0]["name"], "HORSE 111");
+    assert_eq!(
+        (horses[0]["runs"].as_i64(), horses[0]["wins"].as_i64()),
+        (Some(1), Some(1))
+    );
+    let id = horses[0]["id"].as_i64().expect("id");
+    let (status, horse) = app.json(&format!("/api/v1/horses/{id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(horse["form"][0]["track"], "VINCENNES");
+    assert_eq!(horse["form"][0]["finish"], 1);
+    assert_eq!(app.json("/api/v1/horses/999999").await.0, 404);
+    assert_eq!(app.json("/api/v1/horses?limit=101").await.0, 400);
+    assert_eq!(app.json("/api/v1/horses/abc").await.0, 400);
 }

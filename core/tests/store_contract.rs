@@ -543,3 +543,81 @@ async fn a_date_range_reads_back_every_card_in_order() {
         b.cleanup().await;
     }
 }
+
+#[tokio::test]
+async fn tracks_meetings_and_horses_are_listed_with_their_records() {
+    for b in backends().await {
+        let mut pau = card(1);
+        pau.meeting.number = 2;
+        pau.meeting.track.name = "PAU".into();
+        pau.runners[0].horse.name = "ECLAIR_100%".into();
+        pau.race.arrival = Some(vec![vec![1], vec![2]]);
+        pau.runners[0].finish = Some(1);
+        pau.runners[1].finish = Some(2);
+        b.store
+            .upsert_race_cards(&[card(1), pau])
+            .await
+            .expect("write");
+
+        let tracks = b.store.list_tracks().await.expect("tracks");
+        let names: Vec<&str> = tracks.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(names, vec!["PAU", "VINCENNES"], "{}", b.name);
+        assert_eq!(
+            (tracks[1].meetings, tracks[1].first_date),
+            (1, Some(date()))
+        );
+
+        let meetings = b.store.list_meetings(date()).await.expect("meetings");
+        assert_eq!(meetings.len(), 2, "{}", b.name);
+        assert_eq!(meetings[0].meeting, card(1).meeting);
+        assert_eq!(meetings[0].races, 1);
+
+        // Wildcards typed by a user are literal: "ECLAIR_" matches only the horse named so.
+        let found = b
+            .store
+            .search_horses("eclair_", 10, 0)
+            .await
+            .expect("search");
+        assert_eq!(found.len(), 1, "{}: {found:?}", b.name);
+        assert_eq!(found[0].name, "ECLAIR_100%");
+        let eclair = b
+            .store
+            .search_horses("ECLAIR DU", 10, 0)
+            .await
+            .expect("search");
+        assert_eq!(eclair.len(), 1, "ÉCLAIR is not ECLAIR: {eclair:?}");
+        assert_eq!(
+            (eclair[0].runs, eclair[0].wins, eclair[0].places),
+            (2, 1, 2),
+            "{}",
+            b.name
+        );
+        assert!(
+            b.store
+                .search_horses("%", 10, 0)
+                .await
+                .expect("search")
+                .is_empty()
+        );
+        let page = b.store.search_horses("", 2, 1).await.expect("page");
+        assert_eq!(page.len(), 2, "offset 1 of 4 horses, limit 2");
+
+        let (horse, form) = b
+            .store
+            .horse_form(eclair[0].id, 10)
+            .await
+            .expect("form")
+            .expect("horse");
+        assert_eq!(horse.name, "ECLAIR DU VAL");
+        assert_eq!(form.len(), 2);
+        assert_eq!(
+            (form[0].track.as_str(), form[0].finish),
+            ("PAU", Some(2)),
+            "{}",
+            b.name
+        );
+        assert_eq!(form[0].jockey.as_deref(), Some("J. Dupont"));
+        assert!(b.store.horse_form(-1, 10).await.expect("form").is_none());
+        b.cleanup().await;
+    }
+}

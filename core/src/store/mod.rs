@@ -166,6 +166,74 @@ pub struct RaceSummary {
     pub is_final: bool,
 }
 
+/// A racecourse with the meetings stored there.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrackSummary {
+    /// Name.
+    pub name: String,
+    /// PMU code.
+    pub code: Option<String>,
+    /// Country (ISO alpha-3).
+    pub country: Option<String>,
+    /// Meetings stored.
+    pub meetings: i64,
+    /// First meeting date.
+    pub first_date: Option<NaiveDate>,
+    /// Last meeting date.
+    pub last_date: Option<NaiveDate>,
+}
+
+/// A meeting of a day with its race count.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MeetingSummary {
+    /// The meeting (track, weather, status).
+    pub meeting: crate::domain::Meeting,
+    /// Races stored for it.
+    pub races: i64,
+}
+
+/// A horse with its record in the Store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct HorseSummary {
+    /// Store id.
+    pub id: i64,
+    /// Name.
+    pub name: String,
+    /// M, F or H.
+    pub sex: Option<String>,
+    /// Year of birth.
+    pub birth_year: Option<i32>,
+    /// Races run (non-runners excluded).
+    pub runs: i64,
+    /// Wins.
+    pub wins: i64,
+    /// Top-three finishes.
+    pub places: i64,
+}
+
+/// One past race of a horse.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FormLine {
+    /// The race.
+    pub key: RaceKey,
+    /// Racecourse.
+    pub track: String,
+    /// Discipline.
+    pub discipline: String,
+    /// Distance, metres.
+    pub distance_m: Option<u32>,
+    /// Saddle-cloth number.
+    pub number: u32,
+    /// RAN, DNF, NON_RUNNER or DECLARED.
+    pub status: String,
+    /// Finishing position.
+    pub finish: Option<u32>,
+    /// Final odds.
+    pub odds_final: Option<f64>,
+    /// Jockey or driver.
+    pub jockey: Option<String>,
+}
+
 /// Optional filters of [`Store::list_races`].
 #[derive(Debug, Clone, Default)]
 pub struct RaceFilter {
@@ -271,6 +339,27 @@ pub trait Store: Send + Sync + 'static {
     /// Every race from `from` to `to` inclusive, with runners, odds and payouts, in date, meeting
     /// and race order: the bulk read behind training and evaluation.
     async fn race_cards_between(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RaceCard>>;
+
+    /// Every racecourse, by name.
+    async fn list_tracks(&self) -> Result<Vec<TrackSummary>>;
+
+    /// The meetings of a day, by number.
+    async fn list_meetings(&self, date: NaiveDate) -> Result<Vec<MeetingSummary>>;
+
+    /// Horses whose name starts with `prefix` (case-insensitive), by name.
+    async fn search_horses(
+        &self,
+        prefix: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<HorseSummary>>;
+
+    /// A horse and its last `limit` races, newest first.
+    async fn horse_form(
+        &self,
+        id: i64,
+        limit: u32,
+    ) -> Result<Option<(HorseSummary, Vec<FormLine>)>>;
 
     /// Keys of the races of a day, in meeting then race order.
     async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>>;

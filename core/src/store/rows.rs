@@ -84,6 +84,200 @@ pub(crate) const SELECT_RACE_SUMMARIES: &str = "select m.date, m.number as meeti
     where r.date = ? and (? is null or t.natural_key = ?) and (? is null or r.discipline = ?)
     order by m.number, r.number";
 
+pub(crate) const SELECT_TRACKS: &str = "select t.name, t.code, t.country,
+    count(m.id) as meetings, min(m.date) as first_date, max(m.date) as last_date
+    from tracks t left join meetings m on m.track_id = t.id
+    group by t.id, t.name, t.code, t.country order by t.name";
+
+pub(crate) const SELECT_MEETINGS: &str = "select m.date, m.number, t.name as track,
+    t.code as track_code, t.country, m.nature, m.audience, m.status, m.weather_temperature_c,
+    m.weather_wind_kmh, m.weather_wind_direction, m.weather_sky, count(r.id) as races
+    from meetings m join tracks t on t.id = m.track_id left join races r on r.meeting_id = m.id
+    where m.date = ?
+    group by m.id, m.date, m.number, t.name, t.code, t.country, m.nature, m.audience, m.status,
+        m.weather_temperature_c, m.weather_wind_kmh, m.weather_wind_direction, m.weather_sky
+    order by m.number";
+
+/// Horse records; `count(case ...)` rather than `sum`, which MySQL returns as DECIMAL.
+macro_rules! horse_select {
+    ($where:literal) => {
+        concat!(
+            "select h.id, h.name, h.sex, h.birth_year,
+    count(case when ru.status in ('RAN', 'DNF') then 1 end) as runs,
+    count(case when ru.finish = 1 then 1 end) as wins,
+    count(case when ru.finish between 1 and 3 then 1 end) as places
+    from horses h left join runners ru on ru.horse_id = h.id ",
+            $where,
+            " group by h.id, h.name, h.sex, h.birth_year"
+        )
+    };
+}
+
+// '!' escapes LIKE wildcards: the one escape spelling both SQLite and MySQL accept unchanged.
+pub(crate) const SEARCH_HORSES: &str = concat!(
+    horse_select!("where h.natural_key like ? escape '!'"),
+    " order by h.name limit ? offset ?"
+);
+
+pub(crate) const SELECT_HORSE: &str = horse_select!("where h.id = ?");
+
+pub(crate) const SELECT_FORM: &str = "select m.date, m.number as meeting, r.number as race,
+    t.name as track, r.discipline, r.distance_m, ru.number, ru.status, ru.finish, ru.odds_final,
+    j.name as jockey
+    from runners ru join races r on r.id = ru.race_id join meetings m on m.id = r.meeting_id
+    join tracks t on t.id = m.track_id left join jockeys j on j.id = ru.jockey_id
+    where ru.horse_id = ? order by m.date desc, m.number desc, r.number desc limit ?";
+
+/// `prefix%` for LIKE, with the user's wildcards escaped and the name normalised like keys are.
+pub(crate) fn like_prefix(prefix: &str) -> String {
+    let mut pattern = String::new();
+    for c in crate::domain::normalise_name(prefix).chars() {
+        if matches!(c, '!' | '%' | '_') {
+            pattern.push('!');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct TrackRow {
+    name: String,
+    code: Option<String>,
+    country: Option<String>,
+    meetings: i64,
+    first_date: Option<NaiveDate>,
+    last_date: Option<NaiveDate>,
+}
+
+impl From<TrackRow> for super::TrackSummary {
+    fn from(t: TrackRow) -> Self {
+        Self {
+            name: t.name,
+            code: t.code,
+            country: t.country,
+            meetings: t.meetings,
+            first_date: t.first_date,
+            last_date: t.last_date,
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct MeetingRow {
+    date: NaiveDate,
+    number: i64,
+    track: String,
+    track_code: Option<String>,
+    country: Option<String>,
+    nature: Option<String>,
+    audience: Option<String>,
+    status: Option<String>,
+    weather_temperature_c: Option<i64>,
+    weather_wind_kmh: Option<i64>,
+    weather_wind_direction: Option<String>,
+    weather_sky: Option<String>,
+    races: i64,
+}
+
+impl MeetingRow {
+    pub(crate) fn into_summary(self) -> Result<super::MeetingSummary> {
+        let has_weather = self.weather_temperature_c.is_some()
+            || self.weather_wind_kmh.is_some()
+            || self.weather_wind_direction.is_some()
+            || self.weather_sky.is_some();
+        Ok(super::MeetingSummary {
+            meeting: Meeting {
+                date: self.date,
+                number: u32_of("meeting number", self.number)?,
+                track: Track {
+                    name: self.track,
+                    code: self.track_code,
+                    country: self.country,
+                },
+                nature: self.nature,
+                audience: self.audience,
+                status: self.status,
+                weather: if has_weather {
+                    Some(Weather {
+                        temperature_c: opt_i32(
+                            "weather_temperature_c",
+                            self.weather_temperature_c,
+                        )?,
+                        wind_kmh: opt_i32("weather_wind_kmh", self.weather_wind_kmh)?,
+                        wind_direction: self.weather_wind_direction,
+                        sky: self.weather_sky,
+                    })
+                } else {
+                    None
+                },
+            },
+            races: self.races,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct HorseRow {
+    id: i64,
+    name: String,
+    sex: Option<String>,
+    birth_year: Option<i64>,
+    runs: i64,
+    wins: i64,
+    places: i64,
+}
+
+impl HorseRow {
+    pub(crate) fn into_summary(self) -> Result<super::HorseSummary> {
+        Ok(super::HorseSummary {
+            id: self.id,
+            name: self.name,
+            sex: self.sex,
+            birth_year: opt_i32("birth_year", self.birth_year)?,
+            runs: self.runs,
+            wins: self.wins,
+            places: self.places,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+pub(crate) struct FormRow {
+    date: NaiveDate,
+    meeting: i64,
+    race: i64,
+    track: String,
+    discipline: String,
+    distance_m: Option<i64>,
+    number: i64,
+    status: String,
+    finish: Option<i64>,
+    odds_final: Option<f64>,
+    jockey: Option<String>,
+}
+
+impl FormRow {
+    pub(crate) fn into_line(self) -> Result<super::FormLine> {
+        Ok(super::FormLine {
+            key: crate::domain::RaceKey {
+                date: self.date,
+                meeting: u32_of("meeting number", self.meeting)?,
+                race: u32_of("race number", self.race)?,
+            },
+            track: self.track,
+            discipline: self.discipline,
+            distance_m: opt_u32("distance_m", self.distance_m)?,
+            number: u32_of("runner number", self.number)?,
+            status: self.status,
+            finish: opt_u32("finish", self.finish)?,
+            odds_final: self.odds_final,
+            jockey: self.jockey,
+        })
+    }
+}
+
 pub(crate) const SELECT_PAYLOAD: &str =
     "select path, kind, date, status, fetched_at, body from payloads where path = ?";
 

@@ -2,12 +2,14 @@
 //! migrations under `migrations/sqlite`.
 
 use super::rows::{
-    self, JobRunRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow, RaceRow, RaceSummaryRow,
+    self, FormRow, HorseRow, JobRunRow, MeetingRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow,
+    RaceRow, RaceSummaryRow, TrackRow,
 };
 use super::write::{self, People, RunnerRow, WriteTx, int};
 use super::{
-    ArchivedPayload, CONNECT_TIMEOUT, DbHealth, JobOutcome, JobRun, RaceFilter, RaceSummary,
-    Result, Store, StoreError, StoreStats, WriteSummary,
+    ArchivedPayload, CONNECT_TIMEOUT, DbHealth, FormLine, HorseSummary, JobOutcome, JobRun,
+    MeetingSummary, RaceFilter, RaceSummary, Result, Store, StoreError, StoreStats, TrackSummary,
+    WriteSummary,
 };
 use crate::domain::{Horse, Meeting, OddsSnapshot, Payout, Race, RaceCard, RaceKey, Track};
 use async_trait::async_trait;
@@ -169,6 +171,58 @@ impl Store for SqliteStore {
             .fetch_all(&self.pool)
             .await?;
         rows::race_cards(races, runners, odds, payouts)
+    }
+
+    async fn list_tracks(&self) -> Result<Vec<TrackSummary>> {
+        let found: Vec<TrackRow> = sqlx::query_as(rows::SELECT_TRACKS)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(found.into_iter().map(Into::into).collect())
+    }
+
+    async fn list_meetings(&self, date: NaiveDate) -> Result<Vec<MeetingSummary>> {
+        let found: Vec<MeetingRow> = sqlx::query_as(rows::SELECT_MEETINGS)
+            .bind(date)
+            .fetch_all(&self.pool)
+            .await?;
+        found.into_iter().map(MeetingRow::into_summary).collect()
+    }
+
+    async fn search_horses(
+        &self,
+        prefix: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<HorseSummary>> {
+        let found: Vec<HorseRow> = sqlx::query_as(rows::SEARCH_HORSES)
+            .bind(rows::like_prefix(prefix))
+            .bind(i64::from(limit))
+            .bind(i64::from(offset))
+            .fetch_all(&self.pool)
+            .await?;
+        found.into_iter().map(HorseRow::into_summary).collect()
+    }
+
+    async fn horse_form(
+        &self,
+        id: i64,
+        limit: u32,
+    ) -> Result<Option<(HorseSummary, Vec<FormLine>)>> {
+        let horse: Option<HorseRow> = sqlx::query_as(rows::SELECT_HORSE)
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        let Some(horse) = horse else { return Ok(None) };
+        let lines: Vec<FormRow> = sqlx::query_as(rows::SELECT_FORM)
+            .bind(id)
+            .bind(i64::from(limit))
+            .fetch_all(&self.pool)
+            .await?;
+        let lines = lines
+            .into_iter()
+            .map(FormRow::into_line)
+            .collect::<Result<_>>()?;
+        Ok(Some((horse.into_summary()?, lines)))
     }
 
     async fn list_race_keys(&self, date: NaiveDate) -> Result<Vec<RaceKey>> {
