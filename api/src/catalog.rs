@@ -12,6 +12,8 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Largest page of a search.
 pub const MAX_PAGE: u32 = 100;
+/// Deepest offset of a search: deep pagination costs the database and no user reads that far.
+pub const MAX_OFFSET: u32 = 100_000;
 
 /// A racecourse.
 #[derive(Debug, Serialize, ToSchema)]
@@ -109,7 +111,7 @@ impl From<MeetingSummary> for MeetingResponse {
 #[utoipa::path(get, path = "/api/v1/meetings", tag = "reference", params(MeetingsQuery),
     responses(
         (status = 200, description = "Meetings", body = [MeetingResponse]),
-        (status = 400, description = "Malformed date", body = crate::error::Problem)))]
+        (status = 400, description = "Malformed date", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list_meetings(
     State(state): State<AppState>,
     Query(q): Query<MeetingsQuery>,
@@ -125,8 +127,10 @@ pub struct HorseSearch {
     /// Name prefix, case-insensitive (empty: every horse).
     pub q: Option<String>,
     /// Page size, 1 to 100 (default 20).
+    #[param(minimum = 1, maximum = 100)]
     pub limit: Option<u32>,
-    /// Rows to skip (default 0).
+    /// Rows to skip, 0 to 100000 (default 0): deeper pages are refused, search instead.
+    #[param(minimum = 0, maximum = 100000)]
     pub offset: Option<u32>,
 }
 
@@ -220,7 +224,7 @@ pub struct HorseFormResponse {
 /// Horses by name prefix, paginated.
 #[utoipa::path(get, path = "/api/v1/horses", tag = "reference", params(HorseSearch), responses(
     (status = 200, description = "Horses", body = [HorseResponse]),
-    (status = 400, description = "Bad page", body = crate::error::Problem)))]
+    (status = 400, description = "Bad page", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn search_horses(
     State(state): State<AppState>,
     Query(q): Query<HorseSearch>,
@@ -232,11 +236,15 @@ pub async fn search_horses(
             detail: format!("limit must be between 1 and {MAX_PAGE}, got {limit}"),
         });
     }
+    let offset = q.offset.unwrap_or(0);
+    if offset > MAX_OFFSET {
+        return Err(ApiError::BadRequest {
+            code: "invalid_offset",
+            detail: format!("offset must be at most {MAX_OFFSET}, got {offset}"),
+        });
+    }
     let prefix = q.q.unwrap_or_default();
-    let horses = state
-        .store
-        .search_horses(&prefix, limit, q.offset.unwrap_or(0))
-        .await?;
+    let horses = state.store.search_horses(&prefix, limit, offset).await?;
     Ok(Json(horses.into_iter().map(Into::into).collect()))
 }
 
@@ -244,7 +252,8 @@ pub async fn search_horses(
 #[utoipa::path(get, path = "/api/v1/horses/{id}", tag = "reference",
     params(("id" = i64, Path, description = "Horse id from the search")), responses(
     (status = 200, description = "The horse", body = HorseFormResponse),
-    (status = 404, description = "No such horse", body = crate::error::Problem)))]
+    (status = 400, description = "Malformed id", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such horse", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn get_horse(
     State(state): State<AppState>,
     Path(id): Path<i64>,

@@ -16,6 +16,7 @@ pub const MAX_LIMIT: u32 = 200;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct JobRunsQuery {
     /// How many runs, 1 to 200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u32>,
 }
 
@@ -47,7 +48,7 @@ pub struct JobRunResponse {
 /// Recent job runs, newest first.
 #[utoipa::path(get, path = "/api/v1/jobs/runs", tag = "jobs", params(JobRunsQuery), responses(
     (status = 200, description = "Job runs", body = [JobRunResponse]),
-    (status = 400, description = "Bad limit", body = crate::error::Problem)))]
+    (status = 400, description = "Bad limit", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list_job_runs(
     State(state): State<AppState>,
     Query(q): Query<JobRunsQuery>,

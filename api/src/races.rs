@@ -118,15 +118,17 @@ pub struct RacePath {
     /// Day (YYYY-MM-DD).
     pub date: NaiveDate,
     /// Meeting number (R), from 1.
+    #[param(minimum = 1, maximum = 99)]
     pub meeting: u32,
     /// Race number (C), from 1.
+    #[param(minimum = 1, maximum = 99)]
     pub race: u32,
 }
 
 /// The races of a day, with optional track and discipline filters.
 #[utoipa::path(get, path = "/api/v1/races", tag = "races", params(RacesQuery), responses(
     (status = 200, description = "The day's races", body = RacesResponse),
-    (status = 400, description = "Malformed query", body = crate::error::Problem)))]
+    (status = 400, description = "Malformed query", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn list_races(
     State(state): State<AppState>,
     Query(q): Query<RacesQuery>,
@@ -148,8 +150,8 @@ pub async fn list_races(
     params(RacePath), responses(
     (status = 200, description = "The race", body = RaceResponse),
     (status = 304, description = "Not modified (If-None-Match matched a finished race's ETag)"),
-    (status = 400, description = "Malformed path", body = crate::error::Problem),
-    (status = 404, description = "No such race", body = crate::error::Problem)))]
+    (status = 400, description = "Malformed path", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such race", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn get_race(
     State(state): State<AppState>,
     Path(p): Path<RacePath>,
