@@ -5,6 +5,7 @@ use crate::recorded;
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+use pronoturf_core::cache::Cache;
 use pronoturf_core::settings::Settings;
 use pronoturf_core::store::{JobOutcome, Store, StoreStats};
 use pronoturf_jobs::import::import_history;
@@ -133,7 +134,20 @@ pub fn stats_table(s: &StoreStats) -> String {
 }
 
 /// `pronoturf import`.
-pub async fn import(store: Arc<dyn Store>, args: ImportArgs) -> Result<ExitCode> {
+/// Tells the API processes that data changed. With the in-process cache, another process's
+/// memory cannot be reached: its entries expire within their TTL (a minute at most).
+async fn invalidate_cache(settings: &Settings) {
+    match Cache::new(settings.redis_url.as_ref()) {
+        Ok(cache) => cache.invalidate().await,
+        Err(e) => tracing::warn!(error = %e, "cannot reach the cache to invalidate it"),
+    }
+}
+
+pub async fn import(
+    store: Arc<dyn Store>,
+    settings: &Settings,
+    args: ImportArgs,
+) -> Result<ExitCode> {
     for file in &args.files {
         let shown = file.display().to_string();
         let mut bar = ImportBar::new(&shown);
@@ -144,6 +158,7 @@ pub async fn import(store: Arc<dyn Store>, args: ImportArgs) -> Result<ExitCode>
         .await;
         bar.finish();
         let summary = outcome?;
+        invalidate_cache(settings).await;
         if args.json {
             println!("{}", serde_json::to_string(&summary)?);
         } else {

@@ -93,7 +93,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Import(args) => cli::import(open_store(&settings).await?, args).await,
+        Command::Import(args) => cli::import(open_store(&settings).await?, &settings, args).await,
         Command::Sync(args) => cli::sync(open_store(&settings).await?, &settings, args).await,
         Command::Api(args) => cli::api(settings, args).await,
     }

@@ -13,6 +13,7 @@ use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
+use pronoturf_core::cache::Cache;
 use pronoturf_core::settings::Settings;
 use pronoturf_core::store::Store;
 use secrecy::ExposeSecret;
@@ -40,6 +41,8 @@ pub struct AppState {
     pub store: Arc<dyn Store>,
     /// Redis, when configured (REDIS_URL); `None` means in-process queue and cache.
     pub redis: Option<redis::Client>,
+    /// Response cache (Redis, or in process), invalidated by writes.
+    pub cache: Arc<Cache>,
     /// Settings read at start-up.
     pub settings: Arc<Settings>,
 }
@@ -55,6 +58,7 @@ impl AppState {
         Ok(Self {
             store,
             redis,
+            cache: Arc::new(Cache::new(settings.redis_url.as_ref())?),
             settings: Arc::new(settings),
         })
     }

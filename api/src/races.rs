@@ -6,12 +6,13 @@ use crate::error::{ApiError, Result};
 use crate::extract::{Path, Query};
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{NaiveDate, Utc};
-use pronoturf_core::domain::{OddsSnapshot, Payout, RaceCard, RaceKey, Runner};
+use pronoturf_core::domain::{OddsSnapshot, Payout, RaceCard, RaceKey, Runner, normalise_name};
 use pronoturf_core::store::{RaceFilter, RaceSummary, StoreStats};
 use serde::{Deserialize, Serialize};
+use std::time::Duration;
 use utoipa::{IntoParams, ToSchema};
 
 /// Query of `GET /api/v1/races`.
@@ -132,17 +133,60 @@ pub struct RacePath {
 pub async fn list_races(
     State(state): State<AppState>,
     Query(q): Query<RacesQuery>,
-) -> Result<Json<RacesResponse>> {
+) -> Result<Response> {
     let date = q.date.unwrap_or_else(crate::today_in_paris);
     let filter = RaceFilter {
         track: q.track.filter(|t| !t.trim().is_empty()),
         discipline: q.discipline.filter(|d| !d.trim().is_empty()),
     };
+    let key = format!(
+        "races:{date}:{}:{}",
+        filter
+            .track
+            .as_deref()
+            .map(normalise_name)
+            .unwrap_or_default(),
+        filter
+            .discipline
+            .as_deref()
+            .map(str::to_ascii_uppercase)
+            .unwrap_or_default()
+    );
+    if let Some(body) = state.cache.get(&key).await {
+        return Ok(json_bytes(body, "hit"));
+    }
     let races = state.store.list_races(date, &filter).await?;
-    Ok(Json(RacesResponse {
+    let body = serde_json::to_vec(&RacesResponse {
         date,
         races: races.into_iter().map(Into::into).collect(),
-    }))
+    })
+    .map_err(|e| ApiError::Internal(Box::new(e)))?;
+    state.cache.set(&key, &body, LIST_TTL).await;
+    Ok(json_bytes(body, "miss"))
+}
+
+/// How long a day's race list is served from the cache when nothing is written meanwhile.
+const LIST_TTL: Duration = Duration::from_secs(60);
+/// The same for one race: a finished race never changes, an open one may at any sync.
+const OPEN_RACE_TTL: Duration = Duration::from_secs(30);
+const FINAL_RACE_TTL: Duration = Duration::from_secs(3600);
+
+/// A JSON body with the `x-cache` header saying whether the cache answered.
+fn json_bytes(body: Vec<u8>, cache: &'static str) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            ),
+            (
+                HeaderName::from_static("x-cache"),
+                HeaderValue::from_static(cache),
+            ),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// One race: meeting, race, runners with their pre-race record and result, odds history, payouts.
@@ -162,14 +206,30 @@ pub async fn get_race(
         meeting: p.meeting,
         race: p.race,
     };
-    let card = state
-        .store
-        .race_card(key)
-        .await?
-        .ok_or_else(|| ApiError::NotFound(format!("no race {key}")))?;
-    let immutable = card.race.is_final;
-    let body =
-        serde_json::to_vec(&race_response(card)).map_err(|e| ApiError::Internal(Box::new(e)))?;
+    // The cached entry is one byte saying whether the race is final, then the body.
+    let cache_key = format!("race:{}:{}:{}", key.date, key.meeting, key.race);
+    let (immutable, body, hit) = match state.cache.get(&cache_key).await {
+        Some(entry) if !entry.is_empty() => (entry[0] == 1, entry[1..].to_vec(), "hit"),
+        _ => {
+            let card = state
+                .store
+                .race_card(key)
+                .await?
+                .ok_or_else(|| ApiError::NotFound(format!("no race {key}")))?;
+            let immutable = card.race.is_final;
+            let body = serde_json::to_vec(&race_response(card))
+                .map_err(|e| ApiError::Internal(Box::new(e)))?;
+            let mut entry = vec![u8::from(immutable)];
+            entry.extend_from_slice(&body);
+            let ttl = if immutable {
+                FINAL_RACE_TTL
+            } else {
+                OPEN_RACE_TTL
+            };
+            state.cache.set(&cache_key, &entry, ttl).await;
+            (immutable, body, "miss")
+        }
+    };
     let etag = format!("\"{:016x}\"", fnv1a(&body));
     if immutable
         && headers
@@ -179,14 +239,7 @@ pub async fn get_race(
     {
         return Ok((StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response());
     }
-    let mut response = (
-        [(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        )],
-        body,
-    )
-        .into_response();
+    let mut response = json_bytes(body, hit);
     let h = response.headers_mut();
     // An official result never changes: let clients and proxies keep it. Others may change any minute.
     let cache = if immutable {

@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 struct App {
     base: String,
+    state: AppState,
     http: reqwest::Client,
     _dir: tempfile::TempDir,
 }
@@ -58,9 +59,10 @@ async fn spawn_app_with(
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let state = AppState::new(store, settings(vars)).expect("state");
-    tokio::spawn(serve(listener, state, std::future::pending()));
+    tokio::spawn(serve(listener, state.clone(), std::future::pending()));
     App {
         base,
+        state,
         http: reqwest::Client::new(),
         _dir: dir,
     }
@@ -193,6 +195,14 @@ async fn a_dead_redis_answers_503_and_a_live_one_200() {
         "{redis}"
     );
     assert_eq!(app.json("/api/v1/health/all").await.0, 503);
+    // The cache is on the dead Redis too: data is still served, from the database.
+    for _ in 0..3 {
+        let r = app.get("/api/v1/races?date=2026-03-01").await;
+        assert_eq!(
+            (r.status().as_u16(), r.headers()["x-cache"].to_str().ok()),
+            (200, Some("miss"))
+        );
+    }
 
     let Ok(url) = std::env::var("TEST_REDIS_URL") else {
         assert!(
@@ -458,4 +468,38 @@ async fn tracks_meetings_and_horses_are_served() {
     assert_eq!(app.json("/api/v1/horses/999999").await.0, 404);
     assert_eq!(app.json("/api/v1/horses?limit=101").await.0, 400);
     assert_eq!(app.json("/api/v1/horses/abc").await.0, 400);
+}
+
+#[tokio::test]
+async fn responses_are_cached_until_a_write_invalidates_them() {
+    let (app, store) = spawn_app().await;
+    let list = "/api/v1/races?date=2026-03-01";
+    let first = app.get(list).await;
+    assert_eq!(first.headers()["x-cache"], "miss");
+    let cached = app.get(list).await;
+    assert_eq!(cached.headers()["x-cache"], "hit");
+    assert_eq!(
+        cached.json::<serde_json::Value>().await.expect("json")["races"]
+            .as_array()
+            .map(Vec::len),
+        Some(3)
+    );
+    assert_eq!(
+        app.get("/api/v1/races/2026-03-01/1/1").await.headers()["x-cache"],
+        "miss"
+    );
+    assert_eq!(
+        app.get("/api/v1/races/2026-03-01/1/1").await.headers()["x-cache"],
+        "hit"
+    );
+
+    // A write (what sync and import do) followed by an invalidation shows the new data at once.
+    let mut extra = fixture().remove(2);
+    extra.race.number = 2;
+    store.upsert_race_cards(&[extra]).await.expect("write");
+    app.state.cache.invalidate().await;
+    let fresh = app.get(list).await;
+    assert_eq!(fresh.headers()["x-cache"], "miss");
+    let body: serde_json::Value = fresh.json().await.expect("json");
+    assert_eq!(body["races"].as_array().map(Vec::len), Some(4));
 }

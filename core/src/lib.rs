@@ -5,6 +5,8 @@ pub mod domain;
 pub mod history;
 
 #[cfg(feature = "runtime")]
+pub mod cache;
+#[cfg(feature = "runtime")]
 pub mod settings;
 #[cfg(feature = "runtime")]
 pub mod store;
