@@ -58,6 +58,13 @@ pub enum Command {
     /// at /api/v1/openapi.json and its Swagger UI at /api/v1/docs. Starts even when MySQL is
     /// down: health answers 503 until it is back.
     Api(ServeArgs),
+    /// Evaluate the model walk-forward on the stored races, beside the market.
+    ///
+    /// For each week from --from to --to, the model is trained only on races before that week and
+    /// predicts it; Benter's second stage combines it with the market using earlier weeks'
+    /// out-of-sample predictions only. Log-loss, Brier, hit rates, calibration, betting ROI and a
+    /// bootstrap confidence interval are reported on exactly the same races for model and market.
+    Evaluate(crate::evaluate::EvaluateArgs),
 }
 
 /// Arguments of the server commands.

@@ -35,6 +35,8 @@ fn every_subcommand_explains_itself() {
         (vec!["stats", "--help"], "first_date"),
         (vec!["import", "--help"], "nothing of it is imported"),
         (vec!["sync", "--help"], "--from-archive"),
+        (vec!["api", "--help"], "/api/v1/docs"),
+        (vec!["evaluate", "--help"], "walk-forward"),
     ] {
         let out = pronoturf(dir.path(), &args);
         assert!(out.status.success(), "{args:?}");
@@ -173,5 +175,20 @@ fn sync_from_an_empty_archive_reports_the_day_as_not_published() {
     assert_eq!(
         (json["days"].clone(), json["days_unpublished"].clone()),
         (1.into(), 1.into())
+    );
+}
+
+#[test]
+fn evaluate_on_an_empty_database_says_what_to_do() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pronoturf(
+        dir.path(),
+        &["evaluate", "--from", "2026-04-01", "--to", "2026-05-01"],
+    );
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("import history first"),
+        "{}",
+        text(&out.stderr)
     );
 }

@@ -1,0 +1,214 @@
+//! Tests of the walk-forward on a seeded synthetic season.
+
+use super::*;
+use crate::rng::SplitMix64;
+use pronoturf_core::domain::{Discipline, Horse, Meeting, Race, Runner, RunnerStatus, Track};
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+}
+
+/// `days` days of six eight-runner races from 150 horses of hidden ability; winners follow the
+/// abilities, morning odds see them through noise, final odds through less noise.
+fn season(seed: u64, days: u64) -> Vec<RaceCard> {
+    let mut rng = SplitMix64::new(seed);
+    let ability: Vec<f64> = (0..150).map(|_| rng.normal()).collect();
+    let mut cards = Vec::new();
+    for d in 0..days {
+        let day = date(2026, 1, 5)
+            .checked_add_days(Days::new(d))
+            .expect("date");
+        for number in 1..=6 {
+            let mut pool: Vec<usize> = (0..ability.len()).collect();
+            let picked: Vec<usize> = (0..8)
+                .map(|_| pool.swap_remove(rng.below(pool.len())))
+                .collect();
+            let noisy: Vec<f64> = picked.iter().map(|&h| ability[h] + rng.gumbel()).collect();
+            let mut order: Vec<usize> = (0..8).collect();
+            order.sort_by(|&a, &b| noisy[b].total_cmp(&noisy[a]));
+            let morning: Vec<f64> = picked
+                .iter()
+                .map(|&h| (0.7 * ability[h] + 0.5 * rng.normal()).exp())
+                .collect();
+            let late: Vec<f64> = picked
+                .iter()
+                .map(|&h| (0.9 * ability[h] + 0.2 * rng.normal()).exp())
+                .collect();
+            let (sm, sl) = (morning.iter().sum::<f64>(), late.iter().sum::<f64>());
+            let runners = picked
+                .iter()
+                .enumerate()
+                .map(|(i, &h)| {
+                    let mut r = Runner::new(u32::try_from(i + 1).expect("small"), horse(h));
+                    r.status = RunnerStatus::Ran;
+                    let place = order.iter().position(|&o| o == i).expect("ranked");
+                    r.finish = Some(u32::try_from(place + 1).expect("small"));
+                    r.odds_reference = Some(0.85 * sm / morning[i]);
+                    r.odds_final = Some(0.85 * sl / late[i]);
+                    r.jockey = Some(format!("J{}", h % 20));
+                    r
+                })
+                .collect();
+            cards.push(card(day, number, runners));
+        }
+    }
+    cards
+}
+
+fn horse(h: usize) -> Horse {
+    Horse {
+        name: format!("H{h}"),
+        source_id: None,
+        sex: None,
+        birth_year: None,
+        sire: None,
+        dam: None,
+        breed: None,
+    }
+}
+
+fn card(date: NaiveDate, number: u32, runners: Vec<Runner>) -> RaceCard {
+    RaceCard {
+        meeting: Meeting {
+            date,
+            number: 1,
+            track: Track {
+                name: "T".into(),
+                code: None,
+                country: None,
+            },
+            nature: None,
+            audience: None,
+            status: None,
+            weather: None,
+        },
+        race: Race::new(number, Discipline::Plat),
+        runners,
+        odds: Vec::new(),
+        payouts: Vec::new(),
+    }
+}
+
+fn options() -> WalkForwardOptions {
+    WalkForwardOptions {
+        min_stage2_races: 40,
+        bootstrap_resamples: 200,
+        ..WalkForwardOptions::default()
+    }
+}
+
+#[test]
+fn periods_are_iso_weeks_clipped_to_the_range() {
+    // 2026-04-01 is a Wednesday.
+    let p = periods(date(2026, 4, 1), date(2026, 4, 15));
+    assert_eq!(
+        p,
+        vec![
+            (date(2026, 4, 1), date(2026, 4, 6)),
+            (date(2026, 4, 6), date(2026, 4, 13)),
+            (date(2026, 4, 13), date(2026, 4, 15)),
+        ]
+    );
+}
+
+#[test]
+fn walk_forward_scores_every_forecaster_on_the_same_races() {
+    // Arrange
+    let cards = season(11, 84);
+
+    // Act
+    let report =
+        walk_forward(&cards, date(2026, 2, 16), date(2026, 3, 30), &options()).expect("report");
+
+    // Assert
+    assert!(report.has_morning);
+    assert!(report.races > 100);
+    assert_eq!(report.metrics.len(), 7);
+    assert_eq!(report.weeks.len(), 6);
+    assert_eq!(
+        report
+            .weeks
+            .iter()
+            .map(|w| w.evaluated_races)
+            .sum::<usize>(),
+        report.races
+    );
+    // The first week has no out-of-sample history yet, so no combination and no evaluated race.
+    assert_eq!(report.weeks[0].stage2_late_races, None);
+    assert_eq!(report.weeks[0].evaluated_races, 0);
+    assert!(report.market_final_logloss < report.market_morning_logloss.expect("morning"));
+    assert!(report.model_logloss < report.uniform_logloss);
+    let ci = report.ci_morning.expect("morning interval");
+    assert!(ci.lo <= ci.mean && ci.mean <= ci.hi);
+    let json = serde_json::to_value(&report).expect("json");
+    for key in [
+        "races",
+        "model_logloss",
+        "market_morning_logloss",
+        "market_final_logloss",
+        "combined_logloss",
+        "combined_morning_logloss",
+        "top1",
+        "top3",
+        "roi",
+        "ci_late",
+        "ci_morning",
+        "ci_late_vs_recalibrated",
+        "ci_morning_vs_recalibrated",
+        "calibration",
+        "weeks",
+    ] {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert!(json["roi"].get("value_edge_0.10_kelly_0.25").is_some());
+}
+
+#[test]
+fn a_week_is_predicted_without_its_own_results() {
+    // Arrange: the same season, with every result of the last week reversed.
+    let cards = season(5, 56);
+    let last_week = date(2026, 2, 23);
+    let mut changed = cards.clone();
+    for c in changed.iter_mut().filter(|c| c.meeting.date >= last_week) {
+        let n = u32::try_from(c.runners.len()).expect("small");
+        for r in &mut c.runners {
+            r.finish = r.finish.map(|f| n + 1 - f);
+        }
+    }
+
+    // Act
+    let a = walk_forward(&cards, date(2026, 2, 2), date(2026, 3, 2), &options()).expect("report");
+    let b = walk_forward(&changed, date(2026, 2, 2), date(2026, 3, 2), &options()).expect("report");
+
+    // Assert: earlier weeks are scored identically; the changed week is not.
+    let n = a.weeks.len();
+    assert_eq!(a.weeks[..n - 1], b.weeks[..n - 1]);
+    assert_ne!(a.weeks[n - 1].model_logloss, b.weeks[n - 1].model_logloss);
+}
+
+#[test]
+fn impossible_requests_are_errors() {
+    let cards = season(1, 14);
+    let opts = options();
+    assert!(matches!(
+        walk_forward(&cards, date(2026, 3, 1), date(2026, 3, 1), &opts),
+        Err(EvalError::EmptyPeriod { .. })
+    ));
+    // Nothing to learn from before the first race day.
+    assert!(matches!(
+        walk_forward(&cards, date(2025, 12, 1), date(2026, 1, 5), &opts),
+        Err(EvalError::NoRaces { .. })
+    ));
+    let bad = WalkForwardOptions {
+        model: ConditionalLogitParams::default().l2(-1.0),
+        ..options()
+    };
+    assert!(matches!(
+        walk_forward(&cards, date(2026, 1, 12), date(2026, 1, 19), &bad),
+        Err(EvalError::Params(_))
+    ));
+    assert!(matches!(
+        walk_forward(&[], date(2026, 1, 12), date(2026, 1, 19), &opts),
+        Err(EvalError::NoRaces { .. })
+    ));
+}

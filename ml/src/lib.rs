@@ -1,0 +1,17 @@
+//! PronoTurf machine learning: leak-free per-runner features, a per-race conditional logit and an
+//! honest walk-forward evaluation against the betting market. Synchronous code only: it takes
+//! domain records and returns arrays and reports, so callers run it off the async executor.
+
+pub mod clogit;
+pub mod evaluate;
+pub mod features;
+pub mod market;
+pub mod musique;
+mod rng;
+
+pub use clogit::{
+    ConditionalLogitParams, FittedConditionalLogit, ParamsError, RaceSample, TrainError,
+};
+pub use evaluate::{EvalError, Report, WalkForwardOptions, walk_forward};
+
+pub use features::{FeatureBuilder, FeatureSet, OddsChoice, RaceFeatures, build_features};
