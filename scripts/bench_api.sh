@@ -11,16 +11,11 @@ command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk;
 cargo build --release --quiet
 bin=$PWD/target/release/pronoturf
 tmp=$(mktemp -d)
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export DATABASE_URL="sqlite://$tmp/bench.db" RUST_LOG=warn
-"$bin" import ../shared/history/pmu_fr_2026-01_2026-06-15.csv >/dev/null
-"$bin" api --port "$port" >"$tmp/api.log" 2>&1 &
-api=$!
+api=
 trap 'kill $api 2>/dev/null || true; rm -rf "$tmp"' EXIT
-for _ in $(seq 1 50); do
-  curl -fs "http://127.0.0.1:$port/health" >/dev/null && break
-  sleep 0.2
-done
+# shellcheck source=scripts/serve_lib.sh
+. scripts/serve_lib.sh
+start_api "$bin"
 races="/api/v1/races?date=2026-06-14"
 curl -fs "http://127.0.0.1:$port$races" >/dev/null # warm the cache
 echo "races of 2026-06-14: $(curl -fs "http://127.0.0.1:$port$races" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["races"]))') races, x-cache: $(curl -fsI "http://127.0.0.1:$port$races" | tr -d '\r' | awk -F': ' 'tolower($1)=="x-cache"{print $2}')"

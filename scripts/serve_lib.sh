@@ -1,0 +1,20 @@
+# Shared by the scripts that test or measure a live API: sourced, not run.
+# start_api BIN: imports the real PMU history into a fresh SQLite database in $tmp, starts
+# `BIN api` on a free port, waits for /health, and sets $port and $api (the server's pid).
+# The caller creates $tmp and kills $api at exit.
+
+start_api() {
+  local bin=$1
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  export DATABASE_URL="sqlite://$tmp/api.db" RUST_LOG=warn
+  "$bin" import ../shared/history/pmu_fr_2026-01_2026-06-15.csv >/dev/null
+  "$bin" api --port "$port" >"$tmp/api.log" 2>&1 &
+  api=$!
+  for _ in $(seq 1 50); do
+    if curl -fs "http://127.0.0.1:$port/health" >/dev/null; then return 0; fi
+    sleep 0.2
+  done
+  echo "error: the API did not start; its log:" >&2
+  cat "$tmp/api.log" >&2
+  return 1
+}
