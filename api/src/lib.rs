@@ -7,6 +7,7 @@ pub mod error;
 mod extract;
 pub mod health;
 pub mod jobs;
+pub mod metrics;
 pub mod races;
 
 use axum::Router;
@@ -43,6 +44,8 @@ pub struct AppState {
     pub redis: Option<redis::Client>,
     /// Response cache (Redis, or in process), invalidated by writes.
     pub cache: Arc<Cache>,
+    /// Request metrics exposed at `/metrics`.
+    pub metrics: metrics::Metrics,
     /// Settings read at start-up.
     pub settings: Arc<Settings>,
 }
@@ -59,6 +62,7 @@ impl AppState {
             store,
             redis,
             cache: Arc::new(Cache::new(settings.redis_url.as_ref())?),
+            metrics: metrics::Metrics::default(),
             settings: Arc::new(settings),
         })
     }
@@ -81,8 +85,13 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/horses", get(catalog::search_horses))
         .route("/api/v1/horses/{id}", get(catalog::get_horse))
         .route("/api/v1/jobs/runs", get(jobs::list_job_runs))
+        .route("/metrics", get(metrics::expose))
         .merge(docs::routes())
         .fallback(not_found)
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::track,
+        ))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))

@@ -503,3 +503,30 @@ async fn responses_are_cached_until_a_write_invalidates_them() {
     let body: serde_json::Value = fresh.json().await.expect("json");
     assert_eq!(body["races"].as_array().map(Vec::len), Some(4));
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template() {
+    let (app, _) = spawn_app().await;
+    app.get("/api/v1/races/2026-03-01/1/1").await;
+    app.get("/api/v1/races/2026-03-01/1/2").await;
+    app.get("/api/v1/no/such/route").await;
+    let r = app.get("/metrics").await;
+    assert_eq!(r.status(), 200);
+    assert!(
+        r.headers()["content-type"]
+            .to_str()
+            .expect("ct")
+            .starts_with("text/plain")
+    );
+    let text = r.text().await.expect("text");
+    assert!(
+        text.contains(
+            "pronoturf_http_requests_total{method=\"GET\",route=\"/api/v1/races/{date}/{meeting}/{race}\",status=\"200\"} 2"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("/api/v1/no/such/route"),
+        "raw paths never become labels"
+    );
+}
