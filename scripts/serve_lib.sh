@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2154,SC2034 # $tmp comes from the caller; $port and $api are for it.
 # Shared by the scripts that test or measure a live API: sourced, not run.
 # start_api BIN: imports the real PMU history into a fresh SQLite database in $tmp, starts
 # `BIN api` on a free port, waits for /health, and sets $port and $api (the server's pid).
