@@ -3,7 +3,7 @@
 //! from the archive with no network. Each race is written in its own transaction, so a failure
 //! leaves no half-written race and does not stop the rest of the day.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use futures::StreamExt;
 use pronoturf_core::domain::{RaceCard, RaceKey};
 use pronoturf_core::store::{ArchivedPayload, Store, StoreError};
@@ -230,7 +230,7 @@ async fn get(
                     kind: endpoint.kind().to_string(),
                     date: endpoint.date(),
                     status: fetched.status,
-                    fetched_at: Utc::now(),
+                    fetched_at: fetched.fetched_at,
                     body: body.clone(),
                 })
                 .await?;
