@@ -183,10 +183,6 @@ pub(crate) struct MeetingRow {
 
 impl MeetingRow {
     pub(crate) fn into_summary(self) -> Result<super::MeetingSummary> {
-        let has_weather = self.weather_temperature_c.is_some()
-            || self.weather_wind_kmh.is_some()
-            || self.weather_wind_direction.is_some()
-            || self.weather_sky.is_some();
         Ok(super::MeetingSummary {
             meeting: Meeting {
                 date: self.date,
@@ -199,19 +195,12 @@ impl MeetingRow {
                 nature: self.nature,
                 audience: self.audience,
                 status: self.status,
-                weather: if has_weather {
-                    Some(Weather {
-                        temperature_c: opt_i32(
-                            "weather_temperature_c",
-                            self.weather_temperature_c,
-                        )?,
-                        wind_kmh: opt_i32("weather_wind_kmh", self.weather_wind_kmh)?,
-                        wind_direction: self.weather_wind_direction,
-                        sky: self.weather_sky,
-                    })
-                } else {
-                    None
-                },
+                weather: weather(
+                    self.weather_temperature_c,
+                    self.weather_wind_kmh,
+                    self.weather_wind_direction,
+                    self.weather_sky,
+                )?,
             },
             races: self.races,
         })
@@ -261,11 +250,7 @@ pub(crate) struct FormRow {
 impl FormRow {
     pub(crate) fn into_line(self) -> Result<super::FormLine> {
         Ok(super::FormLine {
-            key: crate::domain::RaceKey {
-                date: self.date,
-                meeting: u32_of("meeting number", self.meeting)?,
-                race: u32_of("race number", self.race)?,
-            },
+            key: race_key(self.date, self.meeting, self.race)?,
             track: self.track,
             discipline: self.discipline,
             distance_m: opt_u32("distance_m", self.distance_m)?,
@@ -464,11 +449,7 @@ pub(crate) struct RaceSummaryRow {
 impl RaceSummaryRow {
     pub(crate) fn into_summary(self) -> Result<super::RaceSummary> {
         Ok(super::RaceSummary {
-            key: crate::domain::RaceKey {
-                date: self.date,
-                meeting: u32_of("meeting number", self.meeting)?,
-                race: u32_of("race number", self.race)?,
-            },
+            key: race_key(self.date, self.meeting, self.race)?,
             track: self.track,
             name: self.name,
             start_time: self.start_time,
@@ -533,6 +514,32 @@ fn opt_i32(field: &str, v: Option<i64>) -> Result<Option<i32>> {
         .transpose()
 }
 
+fn race_key(date: NaiveDate, meeting: i64, race: i64) -> Result<crate::domain::RaceKey> {
+    Ok(crate::domain::RaceKey {
+        date,
+        meeting: u32_of("meeting number", meeting)?,
+        race: u32_of("race number", race)?,
+    })
+}
+
+/// The meeting's weather columns as one value: `None` when none of them is known.
+fn weather(
+    temperature_c: Option<i64>,
+    wind_kmh: Option<i64>,
+    wind_direction: Option<String>,
+    sky: Option<String>,
+) -> Result<Option<Weather>> {
+    if temperature_c.is_none() && wind_kmh.is_none() && wind_direction.is_none() && sky.is_none() {
+        return Ok(None);
+    }
+    Ok(Some(Weather {
+        temperature_c: opt_i32("weather_temperature_c", temperature_c)?,
+        wind_kmh: opt_i32("weather_wind_kmh", wind_kmh)?,
+        wind_direction,
+        sky,
+    }))
+}
+
 /// Assembles a race card from its rows.
 pub(crate) fn race_card(
     race: RaceRow,
@@ -540,19 +547,12 @@ pub(crate) fn race_card(
     odds: Vec<OddsRow>,
     payouts: Vec<PayoutRow>,
 ) -> Result<RaceCard> {
-    let weather = (race.weather_temperature_c.is_some()
-        || race.weather_wind_kmh.is_some()
-        || race.weather_wind_direction.is_some()
-        || race.weather_sky.is_some())
-    .then(|| -> Result<Weather> {
-        Ok(Weather {
-            temperature_c: opt_i32("weather_temperature_c", race.weather_temperature_c)?,
-            wind_kmh: opt_i32("weather_wind_kmh", race.weather_wind_kmh)?,
-            wind_direction: race.weather_wind_direction,
-            sky: race.weather_sky,
-        })
-    })
-    .transpose()?;
+    let weather = weather(
+        race.weather_temperature_c,
+        race.weather_wind_kmh,
+        race.weather_wind_direction,
+        race.weather_sky,
+    )?;
     let arrival = race
         .arrival
         .as_deref()
@@ -662,11 +662,7 @@ fn runner(r: RunnerRow) -> Result<Runner> {
 
 impl RaceKeyRow {
     pub(crate) fn into_key(self) -> Result<crate::domain::RaceKey> {
-        Ok(crate::domain::RaceKey {
-            date: self.date,
-            meeting: u32_of("meeting number", self.meeting)?,
-            race: u32_of("race number", self.race)?,
-        })
+        race_key(self.date, self.meeting, self.race)
     }
 }
 
