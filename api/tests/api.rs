@@ -87,18 +87,7 @@ fn fixture() -> Vec<RaceCard> {
         race.is_final = finished;
         let runners: Vec<Runner> = (1..=3)
             .map(|n| {
-                let mut r = Runner::new(
-                    n,
-                    Horse {
-                        name: format!("HORSE {meeting}{number}{n}"),
-                        source_id: None,
-                        sex: None,
-                        birth_year: None,
-                        sire: None,
-                        dam: None,
-                        breed: None,
-                    },
-                );
+                let mut r = Runner::new(n, Horse::named(format!("HORSE {meeting}{number}{n}")));
                 if finished {
                     r.status = RunnerStatus::Ran;
                     r.finish = Some(n);

@@ -322,6 +322,19 @@ pub struct Horse {
 }
 
 impl Horse {
+    /// A horse known only by its name.
+    pub fn named(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            source_id: None,
+            sex: None,
+            birth_year: None,
+            sire: None,
+            dam: None,
+            breed: None,
+        }
+    }
+
     /// The natural key under which the horse is stored.
     pub fn key(&self) -> String {
         match &self.source_id {
@@ -517,15 +530,7 @@ mod tests {
     use super::*;
 
     fn horse(name: &str) -> Horse {
-        Horse {
-            name: name.into(),
-            source_id: None,
-            sex: None,
-            birth_year: None,
-            sire: None,
-            dam: None,
-            breed: None,
-        }
+        Horse::named(name)
     }
 
     #[test]

@@ -82,15 +82,7 @@ mod tests {
     fn race(date: NaiveDate, number: u32, rng: &mut SplitMix64) -> RaceCard {
         let runners = (1..=6)
             .map(|n| {
-                let mut horse = Horse {
-                    name: format!("H{}", rng.below(40)),
-                    source_id: None,
-                    sex: None,
-                    birth_year: None,
-                    sire: None,
-                    dam: None,
-                    breed: None,
-                };
+                let mut horse = Horse::named(format!("H{}", rng.below(40)));
                 horse.name.push_str(&n.to_string());
                 let mut r = Runner::new(n, horse);
                 r.status = RunnerStatus::Ran;

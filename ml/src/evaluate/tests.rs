@@ -56,15 +56,7 @@ fn season(seed: u64, days: u64) -> Vec<RaceCard> {
 }
 
 fn horse(h: usize) -> Horse {
-    Horse {
-        name: format!("H{h}"),
-        source_id: None,
-        sex: None,
-        birth_year: None,
-        sire: None,
-        dam: None,
-        breed: None,
-    }
+    Horse::named(format!("H{h}"))
 }
 
 fn card(date: NaiveDate, number: u32, runners: Vec<Runner>) -> RaceCard {

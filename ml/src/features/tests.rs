@@ -13,15 +13,7 @@ fn day(offset: u64) -> NaiveDate {
 }
 
 fn horse(name: &str) -> Horse {
-    Horse {
-        name: name.into(),
-        source_id: None,
-        sex: None,
-        birth_year: None,
-        sire: None,
-        dam: None,
-        breed: None,
-    }
+    Horse::named(name)
 }
 
 /// A run race: runner i finishes `finish[i]` (None = DNF), with the given morning odds.
