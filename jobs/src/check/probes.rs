@@ -223,6 +223,50 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn the_database_check_counts_migrations_on_mysql_too() {
+        let Some(server) = std::env::var("TEST_MYSQL_URL")
+            .ok()
+            .filter(|s| !s.is_empty())
+        else {
+            assert!(
+                std::env::var("CI").is_err(),
+                "TEST_MYSQL_URL is required under CI"
+            );
+            return;
+        };
+        // Arrange: a database of this test's own, empty.
+        use sqlx::Executor as _;
+        let db = format!("pronoturf_check_{}", std::process::id());
+        let admin = sqlx::MySqlPool::connect(&server)
+            .await
+            .expect("TEST_MYSQL_URL");
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("create database {db}")))
+            .await
+            .expect("create database");
+        let base = server.rsplit_once('/').map_or(server.as_str(), |(b, _)| b);
+        let url = DatabaseUrl::parse("TEST_MYSQL_URL", &format!("{base}/{db}")).expect("url");
+        // Act
+        let before = database(&url).await;
+        let opened = store::open(&url).await.map(drop);
+        let after = database(&url).await;
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("drop database {db}")))
+            .await
+            .expect("drop database");
+        // Assert
+        opened.expect("migrate");
+        assert_eq!(before.status, Status::Fail, "{}", before.detail);
+        assert!(
+            before.detail.contains("pronoturf migrate"),
+            "{}",
+            before.detail
+        );
+        assert_eq!(after.status, Status::Ok, "{}", after.detail);
+        assert!(after.detail.starts_with("mysql "), "{}", after.detail);
+    }
+
+    #[tokio::test]
     async fn a_redis_password_never_shows_in_the_target() {
         let url = SecretString::from(format!("redis://:hunter2@127.0.0.1:{}/0", dead_port()));
         let check = redis(Some(&url)).await;
