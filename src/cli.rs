@@ -65,6 +65,27 @@ pub enum Command {
     /// out-of-sample predictions only. Log-loss, Brier, hit rates, calibration, betting ROI and a
     /// bootstrap confidence interval are reported on exactly the same races for model and market.
     Evaluate(crate::evaluate::EvaluateArgs),
+    /// Check the deployment from inside: database, Redis, API, dashboard and model registry.
+    ///
+    /// The database: reachable, version, every migration applied, row counts. Redis: PING and a
+    /// SET/GET round trip ("embedded" when REDIS_URL is unset). The API (GET API_URL/health) and
+    /// the dashboard (GET DASHBOARD_URL/), 2 s each; defaults http://localhost:API_PORT and
+    /// http://localhost:DASHBOARD_PORT. The model registry: ML_MODELS_DIR exists and is writable.
+    /// Prints a table; exits with status 1 when any check fails.
+    ///
+    /// With --url, checks only that each URL answers HTTP 2xx: the containers' healthcheck.
+    Check(CheckArgs),
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Print the report as JSON (keys: ok, checks[name, target, status, detail, millis]).
+    #[arg(long)]
+    pub json: bool,
+    /// Only check that this URL answers HTTP 2xx within 2 s (repeatable).
+    #[arg(long, value_name = "URL")]
+    pub url: Vec<url::Url>,
 }
 
 /// Arguments of the server commands.
@@ -245,6 +266,25 @@ pub async fn sync(store: Arc<dyn Store>, settings: &Settings, args: SyncArgs) ->
         }
     }
     Ok(if summary.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// `pronoturf check`.
+pub async fn check(settings: &Settings, args: CheckArgs) -> Result<ExitCode> {
+    let report = if args.url.is_empty() {
+        pronoturf_jobs::check::run_all(settings).await
+    } else {
+        pronoturf_jobs::check::run_urls(&args.url).await
+    };
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(if report.ok {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -114,6 +114,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         }
         Command::Import(args) => cli::import(open_store(&settings).await?, &settings, args).await,
         Command::Sync(args) => cli::sync(open_store(&settings).await?, &settings, args).await,
+        Command::Check(args) => cli::check(&settings, args).await,
         Command::Api(args) => cli::api(settings, args).await,
         Command::Evaluate(args) => evaluate::evaluate(open_store(&settings).await?, args).await,
     }

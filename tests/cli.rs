@@ -37,6 +37,7 @@ fn every_subcommand_explains_itself() {
         (vec!["sync", "--help"], "--from-archive"),
         (vec!["api", "--help"], "/api/v1/docs"),
         (vec!["evaluate", "--help"], "walk-forward"),
+        (vec!["check", "--help"], "SET/GET"),
     ] {
         let out = pronoturf(dir.path(), &args);
         assert!(out.status.success(), "{args:?}");

@@ -6,7 +6,7 @@ use crate::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
-use redis::AsyncCommands;
+use pronoturf_core::probe::redis_round_trip;
 use serde::Serialize;
 use std::time::{Duration, Instant};
 use utoipa::ToSchema;
@@ -177,28 +177,4 @@ async fn probe_redis(state: &AppState) -> PartHealth {
         }
         Err(_) => PartHealth::down("redis", "redis did not answer within the timeout"),
     }
-}
-
-/// PING, then SET and GET of a short-lived key; returns the server version when it tells.
-async fn redis_round_trip(client: &redis::Client) -> redis::RedisResult<Option<String>> {
-    let mut conn = client.get_multiplexed_async_connection().await?;
-    let _: String = redis::cmd("PING").query_async(&mut conn).await?;
-    let key = "pronoturf:health:probe";
-    let value = format!("{}", std::process::id());
-    let _: () = conn.set_ex(key, &value, 10).await?;
-    let got: Option<String> = conn.get(key).await?;
-    if got.as_deref() != Some(value.as_str()) {
-        return Err(redis::RedisError::from((
-            redis::ErrorKind::UnexpectedReturnType,
-            "SET/GET round trip returned another value",
-        )));
-    }
-    let info: String = redis::cmd("INFO")
-        .arg("server")
-        .query_async(&mut conn)
-        .await?;
-    Ok(info
-        .lines()
-        .find_map(|l| l.strip_prefix("redis_version:"))
-        .map(|v| v.trim().to_string()))
 }

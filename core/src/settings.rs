@@ -156,6 +156,11 @@ pub struct Settings {
     pub api_port: u16,
     /// DASHBOARD_PORT (default 8501).
     pub dashboard_port: u16,
+    /// API_URL: where `pronoturf check` reaches the API (default http://localhost:API_PORT).
+    pub api_url: Url,
+    /// DASHBOARD_URL: where `pronoturf check` reaches the dashboard
+    /// (default http://localhost:DASHBOARD_PORT).
+    pub dashboard_url: Url,
     /// BIND_ADDRESS for the servers (default 127.0.0.1; 0.0.0.0 in containers).
     pub bind_address: String,
     /// ML_MODELS_DIR (default `ml_models`).
@@ -188,6 +193,8 @@ impl fmt::Debug for Settings {
             )
             .field("api_port", &self.api_port)
             .field("dashboard_port", &self.dashboard_port)
+            .field("api_url", &redact(self.api_url.as_str()))
+            .field("dashboard_url", &redact(self.dashboard_url.as_str()))
             .field("bind_address", &self.bind_address)
             .field("ml_models_dir", &self.ml_models_dir)
             .field("pmu_base_url", &self.pmu_base_url.as_str())
@@ -254,11 +261,18 @@ impl Settings {
             return Err(SettingsError::new("PMU_CONCURRENCY", "must be at least 1"));
         }
 
+        let api_port = parse_number("API_PORT", get("API_PORT"), 8000)?;
+        let dashboard_port = parse_number("DASHBOARD_PORT", get("DASHBOARD_PORT"), 8501)?;
+        let api_url = http_url("API_URL", get("API_URL"), api_port)?;
+        let dashboard_url = http_url("DASHBOARD_URL", get("DASHBOARD_URL"), dashboard_port)?;
+
         Ok(Self {
             database_url,
             redis_url,
-            api_port: parse_number("API_PORT", get("API_PORT"), 8000)?,
-            dashboard_port: parse_number("DASHBOARD_PORT", get("DASHBOARD_PORT"), 8501)?,
+            api_port,
+            dashboard_port,
+            api_url,
+            dashboard_url,
             bind_address: get("BIND_ADDRESS").unwrap_or_else(|| "127.0.0.1".to_string()),
             ml_models_dir: PathBuf::from(
                 get("ML_MODELS_DIR").unwrap_or_else(|| "ml_models".into()),
@@ -277,6 +291,21 @@ impl Settings {
             log_format,
         })
     }
+}
+
+/// An http(s) URL from `variable`, or http://localhost:`port` when unset.
+fn http_url(
+    variable: &'static str,
+    value: Option<String>,
+    port: u16,
+) -> Result<Url, SettingsError> {
+    let raw = value.unwrap_or_else(|| format!("http://localhost:{port}"));
+    let url = Url::parse(raw.trim())
+        .map_err(|e| SettingsError::new(variable, format!("malformed URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(SettingsError::new(variable, "expected an http(s) URL"));
+    }
+    Ok(url)
 }
 
 fn parse_number<T: std::str::FromStr>(
@@ -314,6 +343,19 @@ mod tests {
         assert_eq!((s.api_port, s.dashboard_port), (8000, 8501));
         assert_eq!(s.cors_origins, vec!["http://localhost:3000".to_string()]);
         assert_eq!(s.pmu_base_url.as_str(), DEFAULT_PMU_BASE_URL);
+        assert_eq!(s.api_url.as_str(), "http://localhost:8000/");
+        assert_eq!(s.dashboard_url.as_str(), "http://localhost:8501/");
+    }
+
+    #[test]
+    fn check_urls_follow_the_ports_unless_set() {
+        let s = settings(&[
+            ("API_PORT", "9000"),
+            ("DASHBOARD_URL", "http://dashboard:8501"),
+        ])
+        .expect("valid");
+        assert_eq!(s.api_url.as_str(), "http://localhost:9000/");
+        assert_eq!(s.dashboard_url.as_str(), "http://dashboard:8501/");
     }
 
     #[test]
@@ -333,6 +375,8 @@ mod tests {
             ("REDIS_URL", "http://localhost:6379"),
             ("PMU_BASE_URL", "not a url"),
             ("LOG_FORMAT", "xml"),
+            ("API_URL", "localhost:8000"),
+            ("DASHBOARD_URL", "ftp://dashboard"),
             ("PMU_CONCURRENCY", "0"),
         ] {
             let err = settings(&[(var, value)]).err();

@@ -403,6 +403,21 @@ pub async fn connect(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
     })
 }
 
+/// Migrations this binary embeds for the backend of `url`: the number a fully migrated database
+/// reports in [`DbHealth::migrations`]. Fewer means `pronoturf migrate` (or any server start) has
+/// not run since the binary was upgraded.
+pub fn embedded_migrations(url: &DatabaseUrl) -> i64 {
+    let migrator = match url {
+        DatabaseUrl::Sqlite { .. } => &sqlite::MIGRATOR,
+        DatabaseUrl::MySql { .. } => &mysql::MIGRATOR,
+    };
+    let up = migrator
+        .iter()
+        .filter(|m| !m.migration_type.is_down_migration())
+        .count();
+    i64::try_from(up).unwrap_or(i64::MAX)
+}
+
 /// Opens and migrates the Store named by `url`.
 pub async fn open(url: &DatabaseUrl) -> Result<Arc<dyn Store>> {
     let store = connect(url).await?;

@@ -20,7 +20,7 @@ use sqlx::{MySql, QueryBuilder, Transaction};
 use std::collections::HashMap;
 use std::time::Instant;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/mysql");
+pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/mysql");
 
 /// The MySQL/MariaDB implementation of [`Store`].
 #[derive(Clone)]

@@ -23,7 +23,7 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Instant;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
 /// The SQLite implementation of [`Store`].
 #[derive(Clone)]
