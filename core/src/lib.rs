@@ -7,6 +7,10 @@ pub mod history;
 #[cfg(feature = "runtime")]
 pub mod cache;
 #[cfg(feature = "runtime")]
+pub mod queue;
+#[cfg(feature = "runtime")]
+pub mod schedule;
+#[cfg(feature = "runtime")]
 pub mod settings;
 #[cfg(feature = "runtime")]
 pub mod store;
