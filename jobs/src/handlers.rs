@@ -15,6 +15,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use pronoturf_core::queue::Job;
 use pronoturf_core::schedule::PARIS;
 use pronoturf_core::store::Store;
+use std::path::PathBuf;
 use std::sync::Arc;
 
 /// Every job name the scheduler and the CLI know.
@@ -31,9 +32,12 @@ pub struct JobDeps {
     pub concurrency: usize,
     /// Where the daily report goes.
     pub notifier: Notifier,
+    /// The model registry folder (ML_MODELS_DIR), for predict and retrain.
+    pub models_dir: PathBuf,
 }
 
-/// A registry with sync, odds, results and report.
+/// A registry with sync, odds, results and report (predict and retrain are added beside them
+/// once the ML jobs exist).
 pub fn standard_registry(deps: &JobDeps) -> Registry {
     let sync = |days| {
         Arc::new(SyncJob {

@@ -176,6 +176,40 @@ async fn execute_in_span(ctx: &WorkerCtx, delivery: Delivery) -> Outcome {
     }
 }
 
+/// Runs `job` now, in the caller's task, without the queue (`pronoturf jobs run`): the run is
+/// recorded like a worker's, and the handler's error is returned.
+pub async fn run_now(
+    store: &dyn Store,
+    registry: &Registry,
+    job: &Job,
+) -> anyhow::Result<serde_json::Value> {
+    let Some(handler) = registry.get(&job.name) else {
+        anyhow::bail!(
+            "no handler for job {:?} (known: {})",
+            job.name,
+            registry.names().join(", ")
+        );
+    };
+    let id = store
+        .start_job_run(&job.name, &job.params, job.attempt)
+        .await?;
+    let result = AssertUnwindSafe(handler.run(job))
+        .catch_unwind()
+        .await
+        .unwrap_or_else(|panic| Err(anyhow::anyhow!("the job panicked: {}", panic_text(&*panic))));
+    let (status, counts, error) = match &result {
+        Ok(counts) => (JobOutcome::Succeeded, Some(counts), None),
+        Err(e) => (JobOutcome::Failed, None, Some(format!("{e:#}"))),
+    };
+    if let Err(e) = store
+        .finish_job_run(id, status, counts, error.as_deref())
+        .await
+    {
+        tracing::warn!(error = %e, "could not record the end of the run");
+    }
+    result
+}
+
 /// Runs the handler while keeping the delivery invisible to other workers; a panic is a
 /// failure like any other.
 async fn run_with_heartbeat(

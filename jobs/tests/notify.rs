@@ -116,6 +116,7 @@ async fn the_report_job_sends_the_daily_report_built_from_the_store() {
         source: Source::Archive,
         concurrency: 1,
         notifier: Notifier::telegram(&base, &token(), "42").expect("notifier"),
+        models_dir: "ml_models".into(),
     };
     let registry = standard_registry(&deps);
     // Act
