@@ -119,6 +119,8 @@ pub fn worker_ctx(
         store,
         notifier,
         poll: Duration::from_secs(5),
+        // docker stop sends SIGKILL 10 s after SIGTERM.
+        shutdown_grace: Duration::from_secs(8),
     })
 }
 

@@ -81,6 +81,9 @@ pub struct WorkerCtx {
     pub notifier: Notifier,
     /// How long one `reserve` waits for a job.
     pub poll: Duration,
+    /// On shutdown, how long the running job may still take; past it the job is abandoned
+    /// unacknowledged and redelivered after the visibility timeout.
+    pub shutdown_grace: Duration,
 }
 
 /// What `process_one` did.
@@ -248,8 +251,9 @@ fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "(no message)".into())
 }
 
-/// Runs jobs until `shutdown` completes. A job being run when it does is finished first; a
-/// queue outage (Redis down) is waited out with a growing pause, without exiting.
+/// Runs jobs until `shutdown` completes. A job being run when it does gets
+/// `ctx.shutdown_grace` to finish; a queue outage (Redis down) is waited out with a growing
+/// pause, without exiting.
 pub async fn run(ctx: WorkerCtx, shutdown: impl Future<Output = ()>) {
     tokio::pin!(shutdown);
     tracing::info!(backend = ctx.queue.backend(), jobs = ?ctx.registry.names(), "worker started");
@@ -266,7 +270,18 @@ pub async fn run(ctx: WorkerCtx, shutdown: impl Future<Output = ()>) {
                     tracing::info!("job queue available again");
                 }
                 pause = Duration::ZERO;
-                execute(&ctx, delivery).await;
+                let job = execute(&ctx, delivery);
+                tokio::pin!(job);
+                tokio::select! {
+                    _ = &mut job => {}
+                    () = &mut shutdown => {
+                        tracing::info!(grace_s = ctx.shutdown_grace.as_secs_f64(), "shutting down after the running job");
+                        if tokio::time::timeout(ctx.shutdown_grace, job).await.is_err() {
+                            tracing::warn!("running job abandoned at shutdown; it will be redelivered");
+                        }
+                        break;
+                    }
+                }
             }
             Ok(None) => {
                 if !pause.is_zero() {

@@ -82,6 +82,7 @@ async fn worker_and_scheduler_ride_out_a_redis_restart_and_nothing_is_lost() {
         registry: Arc::new(registry),
         notifier: Notifier::off(),
         poll: Duration::from_millis(200),
+        shutdown_grace: Duration::from_secs(2),
     };
     let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
     let worker_task = tokio::spawn(pronoturf_jobs::worker::run(worker, async move {

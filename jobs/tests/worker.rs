@@ -26,6 +26,7 @@ fn ctx(
         registry: Arc::new(registry),
         notifier,
         poll: Duration::from_secs(2),
+        shutdown_grace: Duration::from_secs(2),
     }
 }
 
@@ -245,5 +246,42 @@ async fn the_run_loop_finishes_the_current_job_then_stops_on_shutdown() {
         done.lock().expect("lock").len(),
         1,
         "the running job was finished"
+    );
+}
+
+#[tokio::test]
+async fn a_job_still_running_after_the_shutdown_grace_is_abandoned_and_redelivered() {
+    let q = queues().remove(0);
+    let (store, _dir) = sqlite_store().await;
+    let mut registry = Registry::default();
+    registry.register(
+        "retrain",
+        handler_fn(|job| async move {
+            if job.attempt == 1 {
+                std::future::pending::<()>().await;
+            }
+            Ok(json!({"attempt": job.attempt}))
+        }),
+    );
+    let mut worker = ctx(q.queue.clone(), store, registry, Notifier::off());
+    worker.shutdown_grace = Duration::from_millis(100);
+    q.queue
+        .enqueue("retrain", json!({}))
+        .await
+        .expect("enqueue");
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(pronoturf_jobs::worker::run(worker.clone(), async move {
+        let _ = stop_rx.await;
+    }));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stop_tx.send(()).expect("stop");
+    tokio::time::timeout(Duration::from_secs(2), handle)
+        .await
+        .expect("stops within the grace")
+        .expect("join");
+    let outcome = process_one(&worker).await.expect("process");
+    assert!(
+        matches!(outcome, Outcome::Done(ref job) if job.attempt == 2),
+        "{outcome:?}"
     );
 }
