@@ -128,7 +128,16 @@ async fn execute_in_span(ctx: &WorkerCtx, delivery: Delivery) -> Outcome {
             None
         }
     };
+    let max_attempts = ctx.queue.config().max_attempts;
     let result = match ctx.registry.get(&job.name) {
+        // Only workers that died mid-run get a job this far: running it again may kill another.
+        _ if job.attempt > max_attempts => Err((
+            format!(
+                "taken {} times by workers that never finished it (visibility timeout)",
+                job.attempt - 1
+            ),
+            false,
+        )),
         None => Err((
             format!(
                 "no handler for job {:?} (known: {})",

@@ -265,3 +265,34 @@ async fn a_disabled_schedule_never_fires() {
     assert_eq!(s.next_tick(), utc("2026-12-06T22:00:30Z"));
     assert_eq!(queue.queued().await.expect("queued"), 0);
 }
+
+#[tokio::test]
+async fn the_run_loop_enqueues_due_slots_and_stops_on_shutdown() {
+    let (store, _dir) = sqlite_store().await;
+    let (queue, clock) = (memory(), ManualClock::at("2026-12-06T05:00:10Z"));
+    let context = ctx(
+        &queue,
+        &store,
+        &clock,
+        vec![schedule("sync", Some("0 6 * * *"))],
+        "a",
+    );
+    let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let handle = tokio::spawn(pronoturf_jobs::scheduler::run(context, async move {
+        let _ = stop_rx.await;
+    }));
+    let job = queue
+        .reserve(Duration::from_secs(5))
+        .await
+        .expect("reserve")
+        .expect("the 06:00 sync");
+    assert_eq!(
+        (job.job.name.as_str(), job.job.params.clone()),
+        ("sync", serde_json::json!({"date": "2026-12-06"}))
+    );
+    stop_tx.send(()).expect("stop");
+    tokio::time::timeout(Duration::from_secs(2), handle)
+        .await
+        .expect("stops")
+        .expect("join");
+}

@@ -285,3 +285,52 @@ async fn a_job_still_running_after_the_shutdown_grace_is_abandoned_and_redeliver
         "{outcome:?}"
     );
 }
+
+#[tokio::test]
+async fn a_job_whose_workers_keep_dying_is_dead_lettered_without_running_again() {
+    for q in queues() {
+        let (store, _dir) = sqlite_store().await;
+        let ran = Arc::new(Mutex::new(0));
+        let mut registry = Registry::default();
+        let count = ran.clone();
+        registry.register(
+            "retrain",
+            handler_fn(move |_job| {
+                let count = count.clone();
+                async move {
+                    *count.lock().expect("lock") += 1;
+                    Ok(json!({}))
+                }
+            }),
+        );
+        let worker = ctx(q.other.clone(), store, registry, Notifier::off());
+        q.queue
+            .enqueue("retrain", json!({}))
+            .await
+            .expect("enqueue");
+        // Three workers take it and die (max_attempts is 3).
+        for attempt in 1..=3 {
+            let d = q
+                .queue
+                .reserve(Duration::from_secs(2))
+                .await
+                .expect("reserve")
+                .expect("job");
+            assert_eq!(d.job.attempt, attempt, "{}", q.name);
+        }
+        let outcome = process_one(&worker).await.expect("process");
+        let Outcome::DeadLettered(job, error) = outcome else {
+            panic!("{}: {outcome:?}", q.name)
+        };
+        assert_eq!(job.attempt, 4);
+        assert!(error.contains("taken 3 times"), "{error}");
+        assert_eq!(
+            *ran.lock().expect("lock"),
+            0,
+            "{}: not run a fourth time",
+            q.name
+        );
+        assert_eq!(q.queue.dead_letters(5).await.expect("dead").len(), 1);
+        q.cleanup().await;
+    }
+}

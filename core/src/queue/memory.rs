@@ -88,8 +88,8 @@ impl MemoryQueue {
     fn try_reserve(&self) -> Result<Delivery, Option<Instant>> {
         let now = Instant::now();
         let mut state = self.lock();
-        let max_attempts = self.config.max_attempts;
-        // Deliveries a worker lost: visible again, as one more attempt.
+        // Deliveries a worker lost: visible again, as one more attempt (past the last attempt,
+        // the worker dead-letters it without running it).
         let expired: Vec<String> = state
             .in_flight
             .iter()
@@ -99,14 +99,7 @@ impl MemoryQueue {
         for receipt in expired {
             if let Some((mut job, _)) = state.in_flight.remove(&receipt) {
                 job.attempt += 1;
-                if job.attempt > max_attempts {
-                    let error = format!(
-                        "taken {max_attempts} times by workers that never finished it (visibility timeout)"
-                    );
-                    push_dead(&mut state, job, error);
-                } else {
-                    state.ready.push_front(job);
-                }
+                state.ready.push_front(job);
             }
         }
         let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut state.delayed)

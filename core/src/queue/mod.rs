@@ -191,7 +191,8 @@ impl JobQueue {
     }
 
     /// Takes the next job, waiting up to `wait` for one. Jobs due for retry and deliveries
-    /// whose visibility timeout expired come first.
+    /// whose visibility timeout expired come first; the latter may come back past
+    /// `max_attempts`, for the caller to dead-letter (the worker does, without running them).
     pub async fn reserve(&self, wait: Duration) -> Result<Option<Delivery>, QueueError> {
         match self {
             Self::Memory(q) => Ok(q.reserve(wait).await),

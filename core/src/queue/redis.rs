@@ -207,11 +207,11 @@ impl RedisQueue {
                         .arg(now_ms),
                 )
                 .await?;
-            // A few lost deliveries may be given up in a row; each turn settles one.
+            // A few malformed entries may be discarded in a row; each turn removes one.
             for _ in 0..10 {
                 match self.reclaim().await? {
                     Reclaimed::Delivery(d) => return Ok(Some(d)),
-                    Reclaimed::DeadLettered => continue,
+                    Reclaimed::Discarded => continue,
                     Reclaimed::Nothing => break,
                 }
             }
@@ -254,7 +254,7 @@ impl RedisQueue {
             return Ok(Reclaimed::Nothing);
         };
         let Some(mut job) = self.parse_or_discard(&receipt, &json).await? else {
-            return Ok(Reclaimed::DeadLettered);
+            return Ok(Reclaimed::Discarded);
         };
         // XAUTOCLAIM does not say how often the entry was delivered; XPENDING does.
         let pending: Vec<(String, String, u64, u32)> = self
@@ -270,19 +270,10 @@ impl RedisQueue {
         let deliveries = pending.first().map_or(2, |p| p.3);
         job.attempt += deliveries.saturating_sub(1);
         self.release_dedup(&job).await?;
-        let delivery = Delivery { job, receipt };
-        tracing::warn!(job = %delivery.job.name, id = %delivery.job.id, attempt = delivery.job.attempt,
+        tracing::warn!(job = %job.name, id = %job.id, attempt = job.attempt,
             "redelivering a job whose worker went silent");
-        if delivery.job.attempt > self.inner.config.max_attempts {
-            let error = format!(
-                "taken {} times by workers that never finished it (visibility timeout)",
-                self.inner.config.max_attempts
-            );
-            self.settle_failure(&delivery, &error, Failed::DeadLettered)
-                .await?;
-            return Ok(Reclaimed::DeadLettered);
-        }
-        Ok(Reclaimed::Delivery(delivery))
+        // Past the last attempt, the worker dead-letters it without running it.
+        Ok(Reclaimed::Delivery(Delivery { job, receipt }))
     }
 
     /// Waits up to `wait` for a job never delivered before.
@@ -494,7 +485,8 @@ impl RedisQueue {
 
 enum Reclaimed {
     Delivery(Delivery),
-    DeadLettered,
+    /// An entry that was not a job, removed.
+    Discarded,
     Nothing,
 }
 
