@@ -75,6 +75,26 @@ pub enum Command {
     ///
     /// With --url, checks only that each URL answers HTTP 2xx: the containers' healthcheck.
     Check(CheckArgs),
+    /// Run background jobs from the Redis queue until Ctrl-C or SIGTERM (replaces the Celery
+    /// worker).
+    ///
+    /// Each job is recorded (see `jobs list`); a failed job is retried with exponential backoff
+    /// and, after JOBS_MAX_ATTEMPTS attempts, moved to the dead-letter list (`jobs dead`) and
+    /// notified on Telegram. A job held by a worker that died is redelivered after
+    /// JOBS_VISIBILITY_TIMEOUT_SECS. On shutdown the running job is finished first. Needs
+    /// REDIS_URL.
+    Worker,
+    /// Enqueue the scheduled jobs at their Europe/Paris times until Ctrl-C or SIGTERM (replaces
+    /// Celery beat).
+    ///
+    /// Defaults: sync 06:00, odds every 30 min 09:00-22:30, predict 07:00, results hourly
+    /// 12:00-23:00, retrain Monday 02:00, report 20:00; change them with SCHEDULE_SYNC,
+    /// SCHEDULE_ODDS, ... (cron, Paris time; empty disables). A slot missed earlier today is run
+    /// once at start; several schedulers may run, each slot fires once. Needs REDIS_URL.
+    Scheduler,
+    /// Job runs, running one job now, the queue and its dead letters.
+    #[command(subcommand)]
+    Jobs(crate::jobs_cmd::JobsCommand),
 }
 
 /// Arguments of `check`.

@@ -3,6 +3,7 @@
 
 mod cli;
 mod evaluate;
+mod jobs_cmd;
 mod progress;
 
 use anyhow::{Context, Result};
@@ -91,6 +92,12 @@ async fn open_store(settings: &Settings) -> Result<Arc<dyn Store>> {
         .with_context(|| format!("opening {}", settings.database_url))
 }
 
+async fn open_lazy(settings: &Settings) -> Result<Arc<dyn Store>> {
+    store::open_or_lazy(&settings.database_url)
+        .await
+        .with_context(|| format!("opening {}", settings.database_url))
+}
+
 async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
     match command {
         Command::Migrate => {
@@ -117,6 +124,12 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Check(args) => cli::check(&settings, args).await,
         Command::Api(args) => cli::api(settings, args).await,
         Command::Evaluate(args) => evaluate::evaluate(open_store(&settings).await?, args).await,
+        // Long-running processes start even when MySQL is down, and connect once it is up.
+        Command::Worker => jobs_cmd::worker(open_lazy(&settings).await?, &settings).await,
+        Command::Scheduler => jobs_cmd::scheduler(open_lazy(&settings).await?, &settings).await,
+        Command::Jobs(command) => {
+            jobs_cmd::jobs(open_store(&settings).await?, &settings, command).await
+        }
     }
 }
 

@@ -38,6 +38,11 @@ fn every_subcommand_explains_itself() {
         (vec!["api", "--help"], "/api/v1/docs"),
         (vec!["evaluate", "--help"], "walk-forward"),
         (vec!["check", "--help"], "SET/GET"),
+        (vec!["worker", "--help"], "dead-letter"),
+        (vec!["scheduler", "--help"], "SCHEDULE_ODDS"),
+        (vec!["jobs", "--help"], "retry"),
+        (vec!["jobs", "run", "--help"], "foreground"),
+        (vec!["jobs", "list", "--help"], "--limit"),
     ] {
         let out = pronoturf(dir.path(), &args);
         assert!(out.status.success(), "{args:?}");
@@ -189,6 +194,77 @@ fn evaluate_on_an_empty_database_says_what_to_do() {
     assert!(!out.status.success());
     assert!(
         text(&out.stderr).contains("import history first"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn jobs_run_records_the_run_and_jobs_list_shows_it() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pronoturf(
+        dir.path(),
+        &["jobs", "run", "report", "--date", "2026-12-06"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).starts_with("report done"),
+        "{}",
+        text(&out.stdout)
+    );
+    let out = pronoturf(dir.path(), &["jobs", "list", "--json", "--limit", "5"]);
+    let runs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    assert_eq!(runs[0]["job"], "report");
+    assert_eq!(runs[0]["status"], "succeeded");
+    assert_eq!(runs[0]["params"], serde_json::json!({"date": "2026-12-06"}));
+    let table = text(&pronoturf(dir.path(), &["jobs", "list"]).stdout);
+    assert!(
+        table.contains("report") && table.contains("succeeded"),
+        "{table}"
+    );
+}
+
+#[test]
+fn jobs_commands_refuse_an_unknown_job_and_a_queue_without_redis() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = pronoturf(dir.path(), &["jobs", "run", "celery"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("unknown job \"celery\""),
+        "{}",
+        text(&out.stderr)
+    );
+    for args in [
+        vec!["jobs", "enqueue", "sync"],
+        vec!["jobs", "dead"],
+        vec!["worker"],
+    ] {
+        let out = pronoturf(dir.path(), &args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("REDIS_URL is not set"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn a_malformed_schedule_is_refused_at_start_naming_the_variable() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = Command::new(env!("CARGO_BIN_EXE_pronoturf"))
+        .args(["jobs", "list"])
+        .current_dir(dir.path())
+        .env(
+            "DATABASE_URL",
+            format!("sqlite://{}/cli.db", dir.path().display()),
+        )
+        .env("SCHEDULE_ODDS", "every half hour")
+        .output()
+        .expect("run");
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("SCHEDULE_ODDS"),
         "{}",
         text(&out.stderr)
     );

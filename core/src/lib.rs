@@ -9,6 +9,10 @@ pub mod cache;
 #[cfg(feature = "runtime")]
 pub mod probe;
 #[cfg(feature = "runtime")]
+pub mod queue;
+#[cfg(feature = "runtime")]
+pub mod schedule;
+#[cfg(feature = "runtime")]
 pub mod settings;
 #[cfg(feature = "runtime")]
 pub mod store;

@@ -2,10 +2,27 @@
 //! optional `.env` loaded by the binary), and fails at start-up with the variable's name when a
 //! value is malformed. `.env.example` documents each variable.
 
+use crate::queue::QueueConfig;
+use crate::schedule::{CronSchedule, DEFAULT_SCHEDULES};
 use secrecy::{ExposeSecret, SecretString};
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 use url::Url;
+
+/// Default Telegram Bot API base.
+pub const DEFAULT_TELEGRAM_API_URL: &str = "https://api.telegram.org";
+
+/// One scheduled job as configured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleSetting {
+    /// Job enqueued (sync, odds, predict, results, retrain, report).
+    pub job: &'static str,
+    /// The variable that sets it (SCHEDULE_SYNC...).
+    pub variable: &'static str,
+    /// When, in Europe/Paris time; `None` when disabled by an empty value.
+    pub cron: Option<CronSchedule>,
+}
 
 /// Default database: an SQLite file created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/pronoturf.db";
@@ -173,6 +190,13 @@ pub struct Settings {
     pub telegram_bot_token: Option<SecretString>,
     /// TELEGRAM_CHAT_ID.
     pub telegram_chat_id: Option<String>,
+    /// TELEGRAM_API_URL (default https://api.telegram.org).
+    pub telegram_api_url: Url,
+    /// SCHEDULE_SYNC, SCHEDULE_ODDS, SCHEDULE_PREDICT, SCHEDULE_RESULTS, SCHEDULE_RETRAIN,
+    /// SCHEDULE_REPORT: cron expressions in Paris time; unset = default, empty = disabled.
+    pub schedules: Vec<ScheduleSetting>,
+    /// JOBS_MAX_ATTEMPTS, JOBS_VISIBILITY_TIMEOUT_SECS, JOBS_RETRY_BASE_SECS.
+    pub queue: QueueConfig,
     /// CORS_ORIGINS, comma separated (default http://localhost:3000).
     pub cors_origins: Vec<String>,
     /// ADMIN_TOKEN; `None` turns admin endpoints off.
@@ -201,6 +225,9 @@ impl fmt::Debug for Settings {
             .field("pmu_concurrency", &self.pmu_concurrency)
             .field("telegram_bot_token", &set(&self.telegram_bot_token))
             .field("telegram_chat_id", &self.telegram_chat_id)
+            .field("telegram_api_url", &self.telegram_api_url.as_str())
+            .field("schedules", &self.schedules)
+            .field("queue", &self.queue)
             .field("cors_origins", &self.cors_origins)
             .field("admin_token", &set(&self.admin_token))
             .field("log_format", &self.log_format)
@@ -257,6 +284,55 @@ impl Settings {
             }
         };
         let pmu_concurrency = parse_number("PMU_CONCURRENCY", get("PMU_CONCURRENCY"), 4usize)?;
+        let telegram_api_url = Url::parse(
+            get("TELEGRAM_API_URL")
+                .as_deref()
+                .unwrap_or(DEFAULT_TELEGRAM_API_URL)
+                .trim(),
+        )
+        .map_err(|e| SettingsError::new("TELEGRAM_API_URL", format!("malformed URL: {e}")))?;
+        // Unlike other variables, an empty schedule is meaningful: it turns the job off.
+        let schedules = DEFAULT_SCHEDULES
+            .iter()
+            .map(|&(job, variable, default)| {
+                let raw = lookup(variable).unwrap_or_else(|| default.to_string());
+                let cron = if raw.trim().is_empty() {
+                    None
+                } else {
+                    Some(
+                        raw.parse()
+                            .map_err(|e| SettingsError::new(variable, format!("{e}")))?,
+                    )
+                };
+                Ok(ScheduleSetting {
+                    job,
+                    variable,
+                    cron,
+                })
+            })
+            .collect::<Result<Vec<_>, SettingsError>>()?;
+        let defaults = QueueConfig::default();
+        let seconds = |variable: &'static str, default: Duration| {
+            let secs = parse_number(variable, get(variable), default.as_secs())?;
+            if secs == 0 {
+                return Err(SettingsError::new(variable, "must be at least 1"));
+            }
+            Ok(Duration::from_secs(secs))
+        };
+        let queue = QueueConfig {
+            max_attempts: parse_number(
+                "JOBS_MAX_ATTEMPTS",
+                get("JOBS_MAX_ATTEMPTS"),
+                defaults.max_attempts,
+            )?
+            .max(1),
+            visibility_timeout: seconds(
+                "JOBS_VISIBILITY_TIMEOUT_SECS",
+                defaults.visibility_timeout,
+            )?,
+            retry_base: seconds("JOBS_RETRY_BASE_SECS", defaults.retry_base)?,
+            ..defaults
+        };
         if pmu_concurrency == 0 {
             return Err(SettingsError::new("PMU_CONCURRENCY", "must be at least 1"));
         }
@@ -281,6 +357,9 @@ impl Settings {
             pmu_concurrency,
             telegram_bot_token: secret("TELEGRAM_BOT_TOKEN"),
             telegram_chat_id: get("TELEGRAM_CHAT_ID"),
+            telegram_api_url,
+            schedules,
+            queue,
             cors_origins: get("CORS_ORIGINS")
                 .unwrap_or_else(|| "http://localhost:3000".to_string())
                 .split(',')
@@ -378,6 +457,11 @@ mod tests {
             ("API_URL", "localhost:8000"),
             ("DASHBOARD_URL", "ftp://dashboard"),
             ("PMU_CONCURRENCY", "0"),
+            ("SCHEDULE_ODDS", "every half hour"),
+            ("SCHEDULE_RETRAIN", "0 2 * * 8"),
+            ("JOBS_MAX_ATTEMPTS", "many"),
+            ("JOBS_VISIBILITY_TIMEOUT_SECS", "0"),
+            ("TELEGRAM_API_URL", "not a url"),
         ] {
             let err = settings(&[(var, value)]).err();
             let err = err.unwrap_or_else(|| panic!("{var}={value} should be refused"));
@@ -398,6 +482,20 @@ mod tests {
             assert!(!shown.contains(secret), "{secret} leaked in {shown}");
         }
         assert!(shown.contains("***"));
+    }
+
+    #[test]
+    fn schedules_default_can_be_changed_and_an_empty_value_disables_one() {
+        let s =
+            settings(&[("SCHEDULE_SYNC", "15 5 * * *"), ("SCHEDULE_REPORT", " ")]).expect("valid");
+        let cron = |job: &str| {
+            let found = s.schedules.iter().find(|x| x.job == job).expect(job);
+            found.cron.as_ref().map(ToString::to_string)
+        };
+        assert_eq!(cron("sync").as_deref(), Some("15 5 * * *"));
+        assert_eq!(cron("report"), None, "disabled");
+        assert_eq!(cron("odds").as_deref(), Some("0,30 9-22 * * *"), "default");
+        assert_eq!(s.schedules.len(), 6);
     }
 
     #[test]

@@ -453,13 +453,57 @@ async fn job_runs_are_recorded_newest_first() {
 }
 
 #[tokio::test]
+async fn a_schedule_slot_is_claimed_by_exactly_one_caller() {
+    for b in backends().await {
+        let (s, slot) = ("sync", "2026-10-25T02:30");
+        assert!(
+            b.store
+                .claim_schedule_slot(s, slot, "a")
+                .await
+                .expect("claim")
+        );
+        assert!(
+            !b.store
+                .claim_schedule_slot(s, slot, "b")
+                .await
+                .expect("claim"),
+            "{}",
+            b.name
+        );
+        assert!(
+            !b.store
+                .claim_schedule_slot(s, slot, "a")
+                .await
+                .expect("claim")
+        );
+        // Another slot, or the same slot of another schedule, is free.
+        assert!(
+            b.store
+                .claim_schedule_slot(s, "2026-10-25T03:30", "b")
+                .await
+                .expect("claim")
+        );
+        assert!(
+            b.store
+                .claim_schedule_slot("odds", slot, "b")
+                .await
+                .expect("claim")
+        );
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn migrating_twice_is_harmless_and_health_reports_the_version() {
     for b in backends().await {
         b.store.migrate().await.expect("second migrate");
         let health = b.store.health().await.expect("health");
         assert_eq!(health.backend, b.name);
         assert!(!health.version.is_empty());
-        assert_eq!(health.migrations, 1);
+        // Every migration file of the backend's tree is applied, no more.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/").to_string() + b.name;
+        let files = std::fs::read_dir(&dir).expect("migrations folder").count();
+        assert_eq!(health.migrations, files as i64, "{}", b.name);
         b.cleanup().await;
     }
 }

@@ -392,6 +392,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// The most recent job runs, newest first.
     async fn list_job_runs(&self, limit: u32) -> Result<Vec<JobRun>>;
+
+    /// Claims a scheduler slot (`schedule` at local time `slot`, e.g. `2026-03-29T06:00`) for
+    /// `owner`. True for the one caller whose claim is first, false for every later one: the lock
+    /// that keeps two schedulers from firing the same slot.
+    async fn claim_schedule_slot(&self, schedule: &str, slot: &str, owner: &str) -> Result<bool>;
 }
 
 /// Opens the Store named by `url`, creating an SQLite file (and its folder) if missing.

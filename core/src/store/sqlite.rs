@@ -325,6 +325,20 @@ impl Store for SqliteStore {
             .await?;
         rows.into_iter().map(JobRunRow::into_job_run).collect()
     }
+
+    async fn claim_schedule_slot(&self, schedule: &str, slot: &str, owner: &str) -> Result<bool> {
+        // The primary key decides: an existing row makes the insert a no-op (0 rows).
+        let result = sqlx::query(
+            "insert or ignore into schedule_slots (schedule, slot, claimed_at, owner) values (?, ?, ?, ?)",
+        )
+        .bind(schedule)
+        .bind(slot)
+        .bind(Utc::now())
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(result.rows_affected() == 1)
+    }
 }
 
 /// An open SQLite write transaction.
