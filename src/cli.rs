@@ -65,6 +65,14 @@ pub enum Command {
     /// out-of-sample predictions only. Log-loss, Brier, hit rates, calibration, betting ROI and a
     /// bootstrap confidence interval are reported on exactly the same races for model and market.
     Evaluate(crate::evaluate::EvaluateArgs),
+    /// Train a model on the stored races and save it as a new version in ML_MODELS_DIR.
+    ///
+    /// The new version becomes champion (the serving model) when there is none, or when its
+    /// recipe's walk-forward per-race log-loss over the last --compare-weeks weeks is at most the
+    /// champion's on the same races. Both figures and the decision go to its metrics.json.
+    Train(crate::models::TrainArgs),
+    /// List the model versions or promote one (rollback).
+    Models(crate::models::ModelsArgs),
 }
 
 /// Arguments of the server commands.

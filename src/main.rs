@@ -3,6 +3,7 @@
 
 mod cli;
 mod evaluate;
+mod models;
 mod progress;
 
 use anyhow::{Context, Result};
@@ -116,6 +117,8 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Sync(args) => cli::sync(open_store(&settings).await?, &settings, args).await,
         Command::Api(args) => cli::api(settings, args).await,
         Command::Evaluate(args) => evaluate::evaluate(open_store(&settings).await?, args).await,
+        Command::Train(args) => models::train(open_store(&settings).await?, &settings, args).await,
+        Command::Models(args) => models::models(&settings, args),
     }
 }
 

@@ -1,4 +1,6 @@
-//! PronoTurf jobs: syncing days from PMU Turfinfo and importing history files into the Store.
+//! PronoTurf jobs: syncing days from PMU Turfinfo, importing history files into the Store, and
+//! the model jobs (retraining, daily predictions, settling simulated bets).
 
 pub mod import;
 pub mod sync;
+pub mod train;
