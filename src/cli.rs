@@ -73,6 +73,19 @@ pub enum Command {
     Train(crate::models::TrainArgs),
     /// List the model versions or promote one (rollback).
     Models(crate::models::ModelsArgs),
+    /// Predict every stored race of a day with the champion model and store the result.
+    ///
+    /// Per runner: win and top-three probabilities, rank, the features pushing it up and down,
+    /// and its edge and Kelly stake at morning odds; per race: gagnant, placé, tiercé, quarté and
+    /// quinté pronostics with a confidence level. Running it again replaces that day's
+    /// predictions for that model. Refuses to run without a champion (`pronoturf train`).
+    Predict(crate::predict::PredictArgs),
+    /// Simulated bets: settle a day, list its bets, show the bankroll of each strategy.
+    ///
+    /// Strategies: top_pick_win_flat (1 € SIMPLE_GAGNANT on the top pick), value_win_kelly
+    /// (SIMPLE_GAGNANT on edges above 0.10, quarter Kelly of a 100 € bank), top_place_flat
+    /// (1 € SIMPLE_PLACE on the likeliest placed runner).
+    Bets(crate::predict::BetsArgs),
 }
 
 /// Arguments of the server commands.

@@ -4,6 +4,7 @@
 mod cli;
 mod evaluate;
 mod models;
+mod predict;
 mod progress;
 
 use anyhow::{Context, Result};
@@ -119,6 +120,10 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Evaluate(args) => evaluate::evaluate(open_store(&settings).await?, args).await,
         Command::Train(args) => models::train(open_store(&settings).await?, &settings, args).await,
         Command::Models(args) => models::models(&settings, args),
+        Command::Predict(args) => {
+            predict::predict(open_store(&settings).await?, &settings, args).await
+        }
+        Command::Bets(args) => predict::bets(open_store(&settings).await?, args).await,
     }
 }
 

@@ -2,5 +2,7 @@
 //! the model jobs (retraining, daily predictions, settling simulated bets).
 
 pub mod import;
+pub mod predict;
+pub mod settle;
 pub mod sync;
 pub mod train;
