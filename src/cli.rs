@@ -95,6 +95,27 @@ pub enum Command {
     /// Job runs, running one job now, the queue and its dead letters.
     #[command(subcommand)]
     Jobs(crate::jobs_cmd::JobsCommand),
+    /// Train a model on the stored races and save it as a new version in ML_MODELS_DIR.
+    ///
+    /// The new version becomes champion (the serving model) when there is none, or when its
+    /// recipe's walk-forward per-race log-loss over the last --compare-weeks weeks is at most the
+    /// champion's on the same races. Both figures and the decision go to its metrics.json.
+    Train(crate::models::TrainArgs),
+    /// List the model versions or promote one (rollback).
+    Models(crate::models::ModelsArgs),
+    /// Predict every stored race of a day with the champion model and store the result.
+    ///
+    /// Per runner: win and top-three probabilities, rank, the features pushing it up and down,
+    /// and its edge and Kelly stake at morning odds; per race: gagnant, placé, tiercé, quarté and
+    /// quinté pronostics with a confidence level. Running it again replaces that day's
+    /// predictions for that model. Refuses to run without a champion (`pronoturf train`).
+    Predict(crate::predict::PredictArgs),
+    /// Simulated bets: settle a day, list its bets, show the bankroll of each strategy.
+    ///
+    /// Strategies: top_pick_win_flat (1 € SIMPLE_GAGNANT on the top pick), value_win_kelly
+    /// (SIMPLE_GAGNANT on edges above 0.10, quarter Kelly of a 100 € bank), top_place_flat
+    /// (1 € SIMPLE_PLACE on the likeliest placed runner).
+    Bets(crate::predict::BetsArgs),
 }
 
 /// Arguments of `check`.

@@ -4,6 +4,8 @@
 mod cli;
 mod evaluate;
 mod jobs_cmd;
+mod models;
+mod predict;
 mod progress;
 
 use anyhow::{Context, Result};
@@ -130,6 +132,12 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Jobs(command) => {
             jobs_cmd::jobs(open_store(&settings).await?, &settings, command).await
         }
+        Command::Train(args) => models::train(open_store(&settings).await?, &settings, args).await,
+        Command::Models(args) => models::models(&settings, args),
+        Command::Predict(args) => {
+            predict::predict(open_store(&settings).await?, &settings, args).await
+        }
+        Command::Bets(args) => predict::bets(open_store(&settings).await?, args).await,
     }
 }
 

@@ -40,6 +40,9 @@ async fn sqlx_exec(pool: &sqlx::MySqlPool, sql: &str) {
         .expect(sql);
 }
 
+#[path = "contract/predictions.rs"]
+mod predictions;
+
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 /// Every backend this run can test, each freshly migrated and empty.

@@ -6,7 +6,7 @@
 mod betting;
 mod metrics;
 mod report;
-mod selection;
+pub(crate) mod selection;
 mod stage2;
 mod summary;
 

@@ -7,7 +7,11 @@ pub mod evaluate;
 pub mod features;
 pub mod market;
 pub mod musique;
+pub mod place;
+pub mod pronostic;
+pub mod registry;
 mod rng;
+pub mod serving;
 
 pub use clogit::{
     ConditionalLogitParams, FittedConditionalLogit, ParamsError, RaceSample, TrainError,
@@ -15,3 +19,5 @@ pub use clogit::{
 pub use evaluate::{EvalError, Report, WalkForwardOptions, walk_forward};
 
 pub use features::{FeatureBuilder, FeatureSet, OddsChoice, RaceFeatures, build_features};
+pub use registry::{ModelMetrics, Registry, RegistryError};
+pub use serving::{ModelSpec, RaceForecast, RunnerForecast, ServingModel};

@@ -5,11 +5,16 @@
 //! (date + meeting + race + runner), so replaying the same data changes nothing.
 
 mod mysql;
+mod predictions;
 mod rows;
 mod sqlite;
 mod write;
 
 pub use mysql::MySqlStore;
+pub use predictions::{
+    BankrollPoint, DayPredictions, RacePrediction, RacePronostic, RunnerPrediction, SimBet,
+    StoredRacePrediction, ValueBet,
+};
 pub use sqlite::SqliteStore;
 
 use crate::domain::{RaceCard, RaceKey};
@@ -397,6 +402,28 @@ pub trait Store: Send + Sync + 'static {
     /// `owner`. True for the one caller whose claim is first, false for every later one: the lock
     /// that keeps two schedulers from firing the same slot.
     async fn claim_schedule_slot(&self, schedule: &str, slot: &str, owner: &str) -> Result<bool>;
+
+    /// Replaces the predictions of `day.date` by `day.model_version` in one transaction (other
+    /// models' runs are kept); returns the runner rows written. Every race must be stored.
+    async fn replace_predictions(&self, day: &DayPredictions) -> Result<u64>;
+
+    /// Every race's predictions (runners by rank, pronostics) from the latest run of a day.
+    async fn day_predictions(&self, date: NaiveDate) -> Result<Vec<StoredRacePrediction>>;
+
+    /// One race's predictions from the latest run of its day.
+    async fn race_predictions(&self, key: RaceKey) -> Result<Option<StoredRacePrediction>>;
+
+    /// Runners of the latest run of a day whose edge is above `min_edge`, best edge first.
+    async fn day_value_bets(&self, date: NaiveDate, min_edge: f64) -> Result<Vec<ValueBet>>;
+
+    /// Replaces every simulated bet of a day in one transaction; returns the bets written.
+    async fn replace_sim_bets(&self, date: NaiveDate, bets: &[SimBet]) -> Result<u64>;
+
+    /// The simulated bets of a day, by strategy and race.
+    async fn day_sim_bets(&self, date: NaiveDate) -> Result<Vec<SimBet>>;
+
+    /// Each strategy's bankroll day by day, from `initial` plus the settled bets' profits.
+    async fn bankroll_history(&self, initial: f64) -> Result<Vec<BankrollPoint>>;
 }
 
 /// Opens the Store named by `url`, creating an SQLite file (and its folder) if missing.

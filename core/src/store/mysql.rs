@@ -2,6 +2,9 @@
 //! under `migrations/mysql`. Upserts use `on duplicate key update`, with `last_insert_id(id)` to
 //! learn the id of a row that already existed.
 
+mod predictions;
+
+use super::predictions::{BankrollPoint, DayPredictions, SimBet, StoredRacePrediction, ValueBet};
 use super::rows::{
     self, FormRow, HorseRow, JobRunRow, MeetingRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow,
     RaceRow, RaceSummaryRow, TrackRow,
@@ -319,6 +322,34 @@ impl Store for MySqlStore {
         .execute(&self.pool)
         .await?;
         Ok(result.rows_affected() == 1)
+    }
+
+    async fn replace_predictions(&self, day: &DayPredictions) -> Result<u64> {
+        self.replace_predictions_impl(day).await
+    }
+
+    async fn day_predictions(&self, date: NaiveDate) -> Result<Vec<StoredRacePrediction>> {
+        self.day_predictions_impl(date).await
+    }
+
+    async fn race_predictions(&self, key: RaceKey) -> Result<Option<StoredRacePrediction>> {
+        self.race_predictions_impl(key).await
+    }
+
+    async fn day_value_bets(&self, date: NaiveDate, min_edge: f64) -> Result<Vec<ValueBet>> {
+        self.day_value_bets_impl(date, min_edge).await
+    }
+
+    async fn replace_sim_bets(&self, date: NaiveDate, bets: &[SimBet]) -> Result<u64> {
+        self.replace_sim_bets_impl(date, bets).await
+    }
+
+    async fn day_sim_bets(&self, date: NaiveDate) -> Result<Vec<SimBet>> {
+        self.day_sim_bets_impl(date).await
+    }
+
+    async fn bankroll_history(&self, initial: f64) -> Result<Vec<BankrollPoint>> {
+        self.bankroll_history_impl(initial).await
     }
 }
 

@@ -23,7 +23,7 @@ fn validation_logloss(model: &FittedConditionalLogit, races: &[RaceFeatures]) ->
 
 /// Fits the first stage on `train` (chronological), choosing `l2` from `grid` when it has more
 /// than one value. Returns the model and the penalty used; `None` when nothing can be learnt.
-pub(super) fn fit_first_stage(
+pub(crate) fn fit_first_stage(
     train: &[RaceFeatures],
     params: &ConditionalLogitParams,
     grid: &[f64],
