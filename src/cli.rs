@@ -58,6 +58,20 @@ pub enum Command {
     /// at /api/v1/openapi.json and its Swagger UI at /api/v1/docs. Starts even when MySQL is
     /// down: health answers 503 until it is back.
     Api(ServeArgs),
+    /// Run everything in one process: the REST API, the job worker and the scheduler (the
+    /// embedded default: with no REDIS_URL the queue and the cache are in process).
+    ///
+    /// The scheduler enqueues sync 06:00, predictions 07:00, results hourly 12:00-23:00 and
+    /// retraining Monday 02:00 (Europe/Paris) and the worker runs them; see `scheduler --help`.
+    /// Stops on Ctrl-C or SIGTERM after finishing requests and the running job.
+    Serve(ServeAllArgs),
+    /// First run in one command: load data, train, predict, settle, then serve.
+    ///
+    /// Loads --history FILE.csv, or generates a synthetic season (every name in it says
+    /// SYNTHETIQUE/SYNTH), trains a model on all but the last --predict-days race days, predicts
+    /// those days and settles their simulated bets out of sample, then serves like `serve`.
+    /// Honours DATABASE_URL, ML_MODELS_DIR, API_PORT and DASHBOARD_PORT.
+    Demo(crate::demo::DemoArgs),
     /// Evaluate the model walk-forward on the stored races, beside the market.
     ///
     /// For each week from --from to --to, the model is trained only on races before that week and
@@ -135,6 +149,17 @@ pub struct ServeArgs {
     /// Port to listen on (default: API_PORT, 8000).
     #[arg(long)]
     pub port: Option<u16>,
+}
+
+/// Ports of `serve` and `demo`.
+#[derive(Debug, Args)]
+pub struct ServeAllArgs {
+    /// Port of the REST API (default: API_PORT, 8000).
+    #[arg(long, value_name = "PORT")]
+    pub api_port: Option<u16>,
+    /// Port of the dashboard (default: DASHBOARD_PORT, 8501).
+    #[arg(long, value_name = "PORT")]
+    pub dashboard_port: Option<u16>,
 }
 
 /// Arguments of `stats`.

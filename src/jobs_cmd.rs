@@ -5,6 +5,7 @@
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, Subcommand};
+use pronoturf_core::cache::Cache;
 use pronoturf_core::queue::{Enqueued, Job, JobQueue};
 use pronoturf_core::settings::Settings;
 use pronoturf_core::store::{JobRun, Store};
@@ -86,6 +87,7 @@ pub fn registry(
     store: Arc<dyn Store>,
     settings: &Settings,
     notifier: Notifier,
+    cache: Arc<Cache>,
 ) -> Result<Registry> {
     let mut config = ClientConfig::new(settings.pmu_base_url.clone());
     config.max_concurrency = settings.pmu_concurrency;
@@ -96,6 +98,7 @@ pub fn registry(
         concurrency: settings.pmu_concurrency,
         notifier,
         models_dir: settings.ml_models_dir.clone(),
+        cache,
     };
     Ok(standard_registry(&deps))
 }
@@ -111,11 +114,12 @@ pub fn worker_ctx(
     store: Arc<dyn Store>,
     settings: &Settings,
     queue: JobQueue,
+    cache: Arc<Cache>,
 ) -> Result<WorkerCtx> {
     let notifier = Notifier::from_settings(settings).context("Telegram notifier")?;
     Ok(WorkerCtx {
         queue,
-        registry: Arc::new(registry(store.clone(), settings, notifier.clone())?),
+        registry: Arc::new(registry(store.clone(), settings, notifier.clone(), cache)?),
         store,
         notifier,
         poll: Duration::from_secs(5),
@@ -137,6 +141,14 @@ pub fn scheduler_ctx(store: Arc<dyn Store>, settings: &Settings, queue: JobQueue
 }
 
 /// A separate worker or scheduler process only makes sense with a shared (Redis) queue.
+/// The API's response cache as another process reaches it: on Redis when configured; in process
+/// otherwise, where invalidating it is a no-op for the API (its entries expire within a minute).
+fn response_cache(settings: &Settings) -> Result<Arc<Cache>> {
+    Ok(Arc::new(
+        Cache::new(settings.redis_url.as_ref()).context("REDIS_URL")?,
+    ))
+}
+
 fn shared_queue(settings: &Settings, what: &str) -> Result<JobQueue> {
     if settings.redis_url.is_none() {
         bail!(
@@ -153,6 +165,7 @@ pub async fn worker(store: Arc<dyn Store>, settings: &Settings) -> Result<ExitCo
         store,
         settings,
         shared_queue(settings, "a separate worker")?,
+        response_cache(settings)?,
     )?;
     pronoturf_jobs::worker::run(ctx, crate::cli::shutdown_signal()).await;
     Ok(ExitCode::SUCCESS)
@@ -202,7 +215,7 @@ pub async fn jobs(
         JobsCommand::Run(args) => {
             let job = job(&args)?;
             let notifier = Notifier::from_settings(settings).context("Telegram notifier")?;
-            let registry = registry(store.clone(), settings, notifier)?;
+            let registry = registry(store.clone(), settings, notifier, response_cache(settings)?)?;
             let counts = run_now(store.as_ref(), &registry, &job).await?;
             println!("{} done: {counts}", job.name);
         }

@@ -2,11 +2,13 @@
 //! libraries. One subcommand per process or job.
 
 mod cli;
+mod demo;
 mod evaluate;
 mod jobs_cmd;
 mod models;
 mod predict;
 mod progress;
+mod serve;
 
 use anyhow::{Context, Result};
 use clap::Parser;
@@ -125,6 +127,8 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Sync(args) => cli::sync(open_store(&settings).await?, &settings, args).await,
         Command::Check(args) => cli::check(&settings, args).await,
         Command::Api(args) => cli::api(settings, args).await,
+        Command::Serve(args) => serve::serve(open_lazy(&settings).await?, settings, args).await,
+        Command::Demo(args) => demo::demo(open_store(&settings).await?, settings, args).await,
         Command::Evaluate(args) => evaluate::evaluate(open_store(&settings).await?, args).await,
         // Long-running processes start even when MySQL is down, and connect once it is up.
         Command::Worker => jobs_cmd::worker(open_lazy(&settings).await?, &settings).await,

@@ -1,10 +1,12 @@
-//! The job handlers of this crate: sync (today's and tomorrow's programme and runners), odds
-//! (today's odds snapshots), results (today's results and payouts) and report (the daily report,
-//! sent as a notification). predict and retrain are registered by the binary from the ML jobs.
+//! The job handlers: sync (today's and tomorrow's programme and runners), odds (today's odds
+//! snapshots), results (today's results and payouts, then the simulated bets settled), predict
+//! (the champion's predictions of the day), retrain (Monday's challenger) and report (the daily
+//! report, sent as a notification).
 //!
 //! Every handler takes `{"date": "YYYY-MM-DD"}` (a Paris date; default: today in Paris) and is
 //! idempotent: syncing a day again only writes what PMU published since.
 
+use crate::model_jobs::{PredictJob, ResultsJob, RetrainJob};
 use crate::notify::Notifier;
 use crate::report::daily_report;
 use crate::sync::{Source, SyncSummary, sync_days};
@@ -12,6 +14,7 @@ use crate::worker::{JobHandler, Registry};
 use anyhow::{Context as _, bail};
 use async_trait::async_trait;
 use chrono::{Duration, NaiveDate, Utc};
+use pronoturf_core::cache::Cache;
 use pronoturf_core::queue::Job;
 use pronoturf_core::schedule::PARIS;
 use pronoturf_core::store::Store;
@@ -34,22 +37,24 @@ pub struct JobDeps {
     pub notifier: Notifier,
     /// The model registry folder (ML_MODELS_DIR), for predict and retrain.
     pub models_dir: PathBuf,
+    /// The API's response cache, invalidated after each job that writes, so that the API never
+    /// serves data older than the job (shared in process by `serve`, on Redis otherwise).
+    pub cache: Arc<Cache>,
 }
 
-/// A registry with sync, odds, results and report (predict and retrain are added beside them
-/// once the ML jobs exist).
+/// A registry with every job of [`JOB_NAMES`].
 pub fn standard_registry(deps: &JobDeps) -> Registry {
-    let sync = |days| {
-        Arc::new(SyncJob {
-            deps: deps.clone(),
-            days,
-        })
+    let sync = |days| SyncJob {
+        deps: deps.clone(),
+        days,
     };
     let mut registry = Registry::default();
     registry
-        .register("sync", sync(2))
-        .register("odds", sync(1))
-        .register("results", sync(1))
+        .register("sync", Arc::new(sync(2)))
+        .register("odds", Arc::new(sync(1)))
+        .register("results", Arc::new(ResultsJob { sync: sync(1) }))
+        .register("predict", Arc::new(PredictJob { deps: deps.clone() }))
+        .register("retrain", Arc::new(RetrainJob { deps: deps.clone() }))
         .register("report", Arc::new(ReportJob { deps: deps.clone() }));
     registry
 }
@@ -73,8 +78,8 @@ pub fn job_date(job: &Job) -> anyhow::Result<NaiveDate> {
 /// Syncs `days` days from the job's date: 2 for `sync` (today and tomorrow's programme), 1 for
 /// `odds` (a fresh odds snapshot of each of today's races) and `results` (arrivals and payouts of
 /// the races run since).
-struct SyncJob {
-    deps: JobDeps,
+pub(crate) struct SyncJob {
+    pub(crate) deps: JobDeps,
     days: i64,
 }
 
@@ -85,6 +90,10 @@ impl JobHandler for SyncJob {
         let to = from + Duration::days(self.days - 1);
         let d = &self.deps;
         let summary = sync_days(d.store.clone(), &d.source, from, to, d.concurrency, &mut ()).await;
+        // What was written is served even when part of the sync failed and will be retried.
+        if summary.races > 0 {
+            d.cache.invalidate().await;
+        }
         check(&summary)?;
         Ok(serde_json::to_value(&summary)?)
     }

@@ -6,6 +6,7 @@
 pub mod check;
 pub mod handlers;
 pub mod import;
+mod model_jobs;
 pub mod notify;
 pub mod predict;
 pub mod report;

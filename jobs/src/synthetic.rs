@@ -18,15 +18,22 @@ use pronoturf_core::domain::{
 /// Tag carried by every synthetic name.
 pub const SYNTHETIC_TAG: &str = "SYNTHETIQUE";
 
-/// Tracks of the synthetic world and the discipline each one races.
-const TRACKS: [(&str, Discipline, u32); 6] = [
+/// Trotting tracks of the synthetic world (meeting 1 of each day), with discipline and distance.
+const TROT_TRACKS: [(&str, Discipline, u32); 3] = [
     ("SYNTHETIQUE VINCENNES", Discipline::Attele, 2700),
-    ("SYNTHETIQUE LONGCHAMP", Discipline::Plat, 2000),
-    ("SYNTHETIQUE AUTEUIL", Discipline::Haie, 3600),
     ("SYNTHETIQUE ENGHIEN", Discipline::Monte, 2150),
-    ("SYNTHETIQUE DEAUVILLE", Discipline::Plat, 1600),
     ("SYNTHETIQUE CAGNES", Discipline::Attele, 2925),
 ];
+/// Galop tracks (meeting 2 of each day).
+const GALOP_TRACKS: [(&str, Discipline, u32); 3] = [
+    ("SYNTHETIQUE LONGCHAMP", Discipline::Plat, 2000),
+    ("SYNTHETIQUE AUTEUIL", Discipline::Haie, 3600),
+    ("SYNTHETIQUE DEAUVILLE", Discipline::Plat, 1600),
+];
+/// Generations of names: FIRST_NAMES x LAST_NAMES horses each, alternately trotters and gallopers.
+const GENERATIONS: usize = 10;
+/// Days a horse rests between two races.
+const REST_DAYS: i64 = 10;
 const FIRST_NAMES: [&str; 20] = [
     "ECLAIR", "TEMPETE", "BOREAL", "CAPRICE", "DIAMANT", "ESPOIR", "FLAMME", "GALOP", "HORIZON",
     "IRIS", "JASMIN", "KALIF", "LUMIERE", "MISTRAL", "NECTAR", "ORAGE", "PRESTIGE", "QUARTZ",
@@ -62,10 +69,13 @@ pub fn synthetic_season(today: NaiveDate, days: u32, seed: u64) -> Vec<RaceCard>
     for offset in 0..days.max(1) {
         let date = first + Duration::days(i64::from(offset));
         let run = date < today;
-        for meeting in 1..=2u32 {
-            let track = TRACKS[((offset * 2 + meeting) as usize) % TRACKS.len()].clone();
+        let tracks = [
+            TROT_TRACKS[offset as usize % TROT_TRACKS.len()].clone(),
+            GALOP_TRACKS[(offset as usize + 1) % GALOP_TRACKS.len()].clone(),
+        ];
+        for (meeting, track) in (1..).zip(&tracks) {
             for race in 1..=8u32 {
-                cards.push(world.race(date, meeting, race, &track, run));
+                cards.push(world.race(date, meeting, race, track, run));
             }
         }
     }
@@ -103,8 +113,8 @@ impl World {
         let mut rng = SplitMix64(seed);
         let jockeys = (0..60).map(|_| 0.35 * rng.normal()).collect();
         let trainers = (0..40).map(|_| 0.3 * rng.normal()).collect();
-        let mut horses = Vec::with_capacity(FIRST_NAMES.len() * LAST_NAMES.len() * 2);
-        for generation in 0..2 {
+        let mut horses = Vec::with_capacity(FIRST_NAMES.len() * LAST_NAMES.len() * GENERATIONS);
+        for generation in 0..GENERATIONS {
             for first in FIRST_NAMES {
                 for last in LAST_NAMES {
                     let sex = match rng.below(3) {
@@ -112,12 +122,15 @@ impl World {
                         1 => Sex::Female,
                         _ => Sex::Gelding,
                     };
-                    let suffix = if generation == 0 { "" } else { " II" };
+                    let suffix = match generation {
+                        0 => String::new(),
+                        n => format!(" {}", n + 1),
+                    };
                     horses.push(HorseState {
                         name: format!("SYNTH {first} {last}{suffix}"),
                         sex,
                         birth_year: 2016 + rng.below(7) as i32,
-                        trot: generation == 0,
+                        trot: generation % 2 == 0,
                         ability: rng.normal(),
                         condition: 0.0,
                         trainer: rng.below(40),
@@ -140,13 +153,16 @@ impl World {
         }
     }
 
-    /// Picks a field of horses of the right kind that have rested at least a week.
+    /// Picks a field of horses of the right kind that have rested since their last race.
     fn field(&mut self, date: NaiveDate, trot: bool) -> Vec<usize> {
         let size = 8 + self.rng.below(9);
         let mut eligible: Vec<usize> = (0..self.horses.len())
             .filter(|&h| {
                 let horse = &self.horses[h];
-                horse.trot == trot && horse.last_run.is_none_or(|d| (date - d).num_days() >= 7)
+                horse.trot == trot
+                    && horse
+                        .last_run
+                        .is_none_or(|d| (date - d).num_days() >= REST_DAYS)
             })
             .collect();
         // Partial Fisher-Yates: the first `size` slots become a uniform sample.
@@ -559,6 +575,20 @@ mod tests {
             for r in card.runners.iter().filter(|r| r.finish == Some(1)) {
                 *wins.entry(r.horse.name.as_str()).or_default() += 1;
             }
+        }
+    }
+
+    #[test]
+    fn a_long_season_never_runs_out_of_rested_horses() {
+        let cards = synthetic_season(today(), 150, 5);
+        assert_eq!(cards.len(), 150 * 16);
+        for card in &cards {
+            assert!(
+                card.runners.len() >= 8,
+                "{} has {}",
+                card.key(),
+                card.runners.len()
+            );
         }
     }
 

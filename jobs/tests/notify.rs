@@ -117,6 +117,7 @@ async fn the_report_job_sends_the_daily_report_built_from_the_store() {
         concurrency: 1,
         notifier: Notifier::telegram(&base, &token(), "42").expect("notifier"),
         models_dir: "ml_models".into(),
+        cache: std::sync::Arc::new(pronoturf_core::cache::Cache::new(None).expect("cache")),
     };
     let registry = standard_registry(&deps);
     // Act
