@@ -7,10 +7,14 @@
 //! day as a safety net). Connections are dropped on any error and made again on the next call,
 //! so the queue survives a Redis restart without a process restart.
 
+mod conn;
+mod wire;
+
+use self::wire::{ENQUEUE, PROMOTE, RELEASE, from_json, parse_entries, to_json};
 use super::{DeadLetter, Delivery, Enqueued, Failed, Job, QueueConfig, QueueError};
 use chrono::Utc;
+use redis::Value;
 use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, Value};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -25,30 +29,6 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(5);
 const MAX_BLOCK: Duration = Duration::from_secs(30);
 const DEDUP_TTL_SECS: u64 = 24 * 3600;
 const DEAD_CAPACITY: isize = 1000;
-
-/// Adds a job unless its dedup key exists. KEYS: dedup key, stream. ARGV: id, job JSON, ttl.
-const ENQUEUE: &str = r"
-if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'EX', ARGV[3]) then
-  return redis.call('XADD', KEYS[2], '*', 'job', ARGV[2])
-end
-return false";
-
-/// Moves retries that are due onto the stream and returns when the next one is due (ms, or
-/// -1). KEYS: delayed, stream. ARGV: now in ms.
-const PROMOTE: &str = r"
-local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 100)
-for _, job in ipairs(due) do
-  redis.call('ZREM', KEYS[1], job)
-  redis.call('XADD', KEYS[2], '*', 'job', job)
-end
-local next = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
-if next[2] then return tonumber(next[2]) end
-return -1";
-
-/// Deletes a dedup key only if it still names this job. KEYS: dedup key. ARGV: id.
-const RELEASE: &str = r"
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0";
 
 /// The Redis queue. Clones share connections and the consumer name.
 #[derive(Clone)]
@@ -94,83 +74,6 @@ impl RedisQueue {
 
     fn dedup_key(&self, job: &Job) -> String {
         self.key(&format!("waiting:{}", job.dedup_key()))
-    }
-
-    /// A connection for ordinary commands, made (and the group created) on first use.
-    async fn connection(&self, blocking: bool) -> Result<MultiplexedConnection, QueueError> {
-        let slot = if blocking {
-            &self.inner.blocking
-        } else {
-            &self.inner.commands
-        };
-        let mut guard = slot.lock().await;
-        if let Some(conn) = &*guard {
-            return Ok(conn.clone());
-        }
-        let response = if blocking {
-            MAX_BLOCK + COMMAND_TIMEOUT
-        } else {
-            COMMAND_TIMEOUT
-        };
-        let config = AsyncConnectionConfig::new()
-            .set_connection_timeout(Some(CONNECT_TIMEOUT))
-            .set_response_timeout(Some(response));
-        let mut conn = self
-            .inner
-            .client
-            .get_multiplexed_async_connection_with_config(&config)
-            .await?;
-        if !blocking {
-            self.create_group(&mut conn).await?;
-        }
-        *guard = Some(conn.clone());
-        Ok(conn)
-    }
-
-    /// Creates the stream and its group if missing (a restarted Redis without persistence has
-    /// neither). Reading from id 0 so entries added before the group existed are delivered.
-    async fn create_group(&self, conn: &mut MultiplexedConnection) -> Result<(), QueueError> {
-        let created: Result<(), _> = redis::cmd("XGROUP")
-            .arg("CREATE")
-            .arg(self.key("stream"))
-            .arg(GROUP)
-            .arg("0")
-            .arg("MKSTREAM")
-            .query_async(conn)
-            .await;
-        match created {
-            Err(e) if e.code() != Some("BUSYGROUP") => Err(e.into()),
-            _ => Ok(()),
-        }
-    }
-
-    /// Forgets both connections, so the next call reconnects and re-creates the group.
-    async fn reset(&self, why: &redis::RedisError) {
-        tracing::warn!(error = %why, "redis queue connection dropped; reconnecting on next use");
-        *self.inner.commands.lock().await = None;
-        *self.inner.blocking.lock().await = None;
-    }
-
-    async fn query<T: redis::FromRedisValue>(&self, cmd: &redis::Cmd) -> Result<T, QueueError> {
-        let mut conn = self.connection(false).await?;
-        match cmd.query_async(&mut conn).await {
-            Ok(v) => Ok(v),
-            Err(e) => {
-                self.reset(&e).await;
-                Err(e.into())
-            }
-        }
-    }
-
-    async fn query_pipe(&self, pipe: &redis::Pipeline) -> Result<(), QueueError> {
-        let mut conn = self.connection(false).await?;
-        match pipe.query_async::<()>(&mut conn).await {
-            Ok(()) => Ok(()),
-            Err(e) => {
-                self.reset(&e).await;
-                Err(e.into())
-            }
-        }
     }
 
     pub(super) async fn enqueue_job(&self, job: Job) -> Result<Enqueued, QueueError> {
@@ -488,44 +391,4 @@ enum Reclaimed {
     /// An entry that was not a job, removed.
     Discarded,
     Nothing,
-}
-
-fn to_json(job: &Job) -> Result<String, QueueError> {
-    serde_json::to_string(job).map_err(|e| QueueError::Malformed(e.to_string()))
-}
-
-fn from_json(json: &str) -> Result<Job, QueueError> {
-    serde_json::from_str(json).map_err(|e| QueueError::Malformed(format!("{e}: {json}")))
-}
-
-/// Stream entries `[[id, [field, value, ...]], ...]` as (id, value of field `job`).
-fn parse_entries(value: &Value) -> Vec<(String, String)> {
-    let Value::Array(entries) = value else {
-        return Vec::new();
-    };
-    entries
-        .iter()
-        .filter_map(|entry| {
-            let Value::Array(parts) = entry else {
-                return None;
-            };
-            let id = text(parts.first()?)?;
-            let Value::Array(fields) = parts.get(1)? else {
-                return None;
-            };
-            let job = fields
-                .chunks(2)
-                .find(|kv| kv.first().and_then(text).as_deref() == Some("job"))
-                .and_then(|kv| kv.get(1).and_then(text))?;
-            Some((id, job))
-        })
-        .collect()
-}
-
-fn text(value: &Value) -> Option<String> {
-    match value {
-        Value::BulkString(bytes) => String::from_utf8(bytes.clone()).ok(),
-        Value::SimpleString(s) => Some(s.clone()),
-        _ => None,
-    }
 }
