@@ -93,12 +93,16 @@ fn redis_url() -> Option<String> {
     url
 }
 
-/// A folder with a migrated database, a registry folder, the API and a dashboard stand-in.
+/// A folder with a database and a champion model made by a short synthetic demo, the API and a
+/// dashboard stand-in.
 fn healthy_setup() -> (tempfile::TempDir, Server, u16, u16) {
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::create_dir(dir.path().join("ml_models")).expect("registry folder");
-    let migrate = run(pronoturf(dir.path()), &["migrate"]);
-    assert!(migrate.status.success(), "{}", text(&migrate.stderr));
+    let demo = run(
+        pronoturf(dir.path()),
+        &["demo", "--days", "40", "--predict-days", "2", "--no-serve"],
+    );
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
     let (api, api_port) = start_api(dir.path());
     (dir, api, api_port, start_page())
 }
@@ -132,7 +136,14 @@ fn a_healthy_setup_passes_every_check_with_status_zero() {
     // Assert
     let table = text(&out.stdout);
     assert!(out.status.success(), "{table}\n{}", text(&out.stderr));
-    for name in ["database", "redis", "api", "dashboard", "model_registry"] {
+    for name in [
+        "database",
+        "redis",
+        "api",
+        "dashboard",
+        "model_registry",
+        "champion",
+    ] {
         let line = row(&table, name);
         assert!(line.contains(" OK "), "{line}");
     }
@@ -149,7 +160,7 @@ fn a_healthy_setup_passes_every_check_with_status_zero() {
             "{table}"
         );
     }
-    assert!(table.ends_with("all 5 checks passed\n"), "{table}");
+    assert!(table.ends_with("all 6 checks passed\n"), "{table}");
 }
 
 #[test]
@@ -171,7 +182,7 @@ fn a_dead_redis_and_a_dead_api_fail_with_status_one_naming_them() {
     assert!(row(&table, "api").contains("FAIL"), "{table}");
     assert!(row(&table, "api").contains("unreachable"), "{table}");
     assert!(row(&table, "database").contains(" OK "), "{table}");
-    assert!(table.ends_with("2 of 5 check(s) failed\n"), "{table}");
+    assert!(table.ends_with("2 of 6 check(s) failed\n"), "{table}");
     assert!(
         !table.contains("hunter2"),
         "the password must not be printed"

@@ -134,6 +134,7 @@ pub async fn run_all(settings: &Settings) -> Report {
         Box::pin(probes::http("api", with_path(&settings.api_url, "health"))),
         Box::pin(probes::http("dashboard", settings.dashboard_url.clone())),
         Box::pin(probes::model_registry(&settings.ml_models_dir)),
+        Box::pin(probes::champion(&settings.ml_models_dir)),
     ];
     Report::new(join_all(checks).await)
 }

@@ -149,6 +149,28 @@ pub async fn model_registry(dir: &Path) -> CheckResult {
     .await
 }
 
+/// The champion model: named by the registry's pointer, and loadable (a corrupt or incompatible
+/// file fails here, as it would when predictions are made).
+pub async fn champion(dir: &Path) -> CheckResult {
+    let target = dir.display().to_string();
+    let registry = pronoturf_ml::registry::Registry::new(dir);
+    timed("champion", target, DATABASE_TIMEOUT, async move {
+        // Reading and parsing a model file is blocking work.
+        let loaded = tokio::task::spawn_blocking(move || registry.load_champion())
+            .await
+            .map_err(|e| format!("the loading task failed: {e}"))?;
+        match loaded {
+            Ok(Some((version, model))) => Ok(format!(
+                "{version} loads ({} features)",
+                model.features.len()
+            )),
+            Ok(None) => Err("no champion model: run `pronoturf train`".into()),
+            Err(e) => Err(format!("the champion cannot be loaded: {e}")),
+        }
+    })
+    .await
+}
+
 /// The deepest cause of an error: for a failed request, the socket error ("Connection refused
 /// (os error 111)") rather than reqwest's wrappers, which repeat the URL shown beside it.
 fn root_cause(error: &dyn std::error::Error) -> String {
@@ -199,6 +221,28 @@ mod tests {
                 .exists(),
             "the probe file is removed"
         );
+    }
+
+    #[tokio::test]
+    async fn a_registry_without_a_champion_fails_and_says_how_to_train_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let result = champion(dir.path()).await;
+        assert_eq!(result.status, Status::Fail);
+        assert!(
+            result.detail.contains("pronoturf train"),
+            "{}",
+            result.detail
+        );
+    }
+
+    #[tokio::test]
+    async fn a_corrupt_champion_fails_the_check() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("v1")).expect("version folder");
+        std::fs::write(dir.path().join("v1/model.json"), "{ not json").expect("model");
+        std::fs::write(dir.path().join("CHAMPION"), "v1").expect("pointer");
+        let result = champion(dir.path()).await;
+        assert_eq!(result.status, Status::Fail, "{}", result.detail);
     }
 
     #[tokio::test]
