@@ -9,6 +9,8 @@ use url::Url;
 
 /// Default database: an SQLite file created on first use.
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/pronoturf.db";
+/// Default REST API address, probed by the dashboard's health page.
+pub const DEFAULT_API_URL: &str = "http://localhost:8000";
 /// Default Turfinfo base, client number included (FORMAT.md §1.1 advises client 61).
 pub const DEFAULT_PMU_BASE_URL: &str = "https://online.turfinfo.api.pmu.fr/rest/client/61";
 
@@ -174,6 +176,8 @@ pub struct Settings {
     pub admin_token: Option<SecretString>,
     /// LOG_FORMAT: `pretty` (default) or `json`.
     pub log_format: LogFormat,
+    /// API_URL: where the dashboard probes the REST API's health (default http://localhost:8000).
+    pub api_url: Url,
 }
 
 /// Never prints secrets: tokens show as set or unset, URLs without their password.
@@ -197,6 +201,7 @@ impl fmt::Debug for Settings {
             .field("cors_origins", &self.cors_origins)
             .field("admin_token", &set(&self.admin_token))
             .field("log_format", &self.log_format)
+            .field("api_url", &redact(self.api_url.as_str()))
             .finish()
     }
 }
@@ -249,6 +254,11 @@ impl Settings {
                 ));
             }
         };
+        let api_url = get("API_URL").unwrap_or_else(|| DEFAULT_API_URL.to_string());
+        let api_url = Url::parse(api_url.trim())
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https"))
+            .ok_or_else(|| SettingsError::new("API_URL", "expected an http(s) URL"))?;
         let pmu_concurrency = parse_number("PMU_CONCURRENCY", get("PMU_CONCURRENCY"), 4usize)?;
         if pmu_concurrency == 0 {
             return Err(SettingsError::new("PMU_CONCURRENCY", "must be at least 1"));
@@ -275,6 +285,7 @@ impl Settings {
                 .collect(),
             admin_token: secret("ADMIN_TOKEN"),
             log_format,
+            api_url,
         })
     }
 }
@@ -314,6 +325,15 @@ mod tests {
         assert_eq!((s.api_port, s.dashboard_port), (8000, 8501));
         assert_eq!(s.cors_origins, vec!["http://localhost:3000".to_string()]);
         assert_eq!(s.pmu_base_url.as_str(), DEFAULT_PMU_BASE_URL);
+        assert_eq!(s.api_url.as_str(), "http://localhost:8000/");
+    }
+
+    #[test]
+    fn an_api_url_that_is_not_http_names_the_variable() {
+        let e = settings(&[("API_URL", "ftp://api:8000")]).expect_err("ftp is refused");
+        assert_eq!(e.variable, "API_URL");
+        let ok = settings(&[("API_URL", "http://api:8000")]).expect("http is accepted");
+        assert_eq!(ok.api_url.host_str(), Some("api"));
     }
 
     #[test]
