@@ -71,7 +71,7 @@ fn init_logging(format: LogFormat, verbose: bool) {
     let default = if verbose {
         "debug,sqlx=warn,hyper=info,reqwest=info"
     } else {
-        "warn,pronoturf=info,pronoturf_jobs=info,pronoturf_pmu=info,pronoturf_core=info"
+        "warn,pronoturf=info,pronoturf_jobs=info,pronoturf_pmu=info,pronoturf_core=info,pronoturf_dashboard=info"
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     // Colours only for a terminal: a log file or a collector must not receive escape codes.
@@ -115,6 +115,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Import(args) => cli::import(open_store(&settings).await?, &settings, args).await,
         Command::Sync(args) => cli::sync(open_store(&settings).await?, &settings, args).await,
         Command::Api(args) => cli::api(settings, args).await,
+        Command::Dashboard(args) => cli::dashboard(settings, args).await,
         Command::Evaluate(args) => evaluate::evaluate(open_store(&settings).await?, args).await,
     }
 }
