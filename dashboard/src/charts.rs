@@ -205,7 +205,7 @@ pub fn grouped_columns(
         .flat_map(|s| s.1.iter().copied())
         .fold(0.0_f64, f64::max)
         .max(1.0)
-        * 1.15;
+        * 1.35;
     draw(title, 360, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 20))
