@@ -403,7 +403,7 @@ pub trait Store: Send + Sync + 'static {
     /// Headline figures (races, runners, favourites' wins...) of the races `filter` selects.
     async fn period_figures(&self, filter: &PeriodFilter) -> Result<PeriodFigures>;
 
-    /// Races and runners per day of the races `filter` selects, oldest first.
+    /// Races per day of the races `filter` selects, oldest first.
     async fn daily_counts(&self, filter: &PeriodFilter) -> Result<Vec<DailyCount>>;
 
     /// Runs, wins and places per month of a horse, jockey or trainer, oldest first.

@@ -2,7 +2,7 @@
 //! period beside the previous period of the same length, and races per day. An empty database
 //! shows how to fill it instead of an error.
 
-use super::{Layout, cached, link, track_names};
+use super::{Layout, cached, link};
 use crate::charts::{self, Chart, Series};
 use crate::error::{PageError, Result};
 use crate::export::{self, Table};
@@ -15,15 +15,16 @@ use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use pronoturf_core::domain::normalise_name;
 use pronoturf_core::store::{
-    DailyCount, MeetingSummary, PeriodFigures, PeriodFilter, RaceSummary, StoreStats,
+    DailyCount, MeetingSummary, PeriodFigures, PeriodFilter, RaceFilter, RaceSummary, TrackSummary,
 };
 
 /// What the page shows, read from the Store.
 pub struct OverviewData {
     /// The day shown.
     pub day: NaiveDate,
-    /// Row counts, to tell an empty database and the last day stored.
-    pub stats: StoreStats,
+    /// Every track with its meetings: tells an empty database and the last day stored, and
+    /// fills the filter form (cheaper than counting every table).
+    pub tracks: Vec<TrackSummary>,
     /// Meetings of the day.
     pub meetings: Vec<MeetingSummary>,
     /// Races of the day that pass the filters.
@@ -43,24 +44,30 @@ pub async fn load(state: &AppState, filters: &Filters, today: NaiveDate) -> Resu
     let day = filters.date.unwrap_or(today);
     let period = filters.period_filter(today);
     let store = &state.store;
-    let races = store
-        .list_races(day, &Default::default())
-        .await?
-        .into_iter()
-        .filter(|r| passes(r, filters))
-        .collect();
-    let previous = match filters.previous_filter(today) {
-        Some(f) => Some(store.period_figures(&f).await?),
-        None => None,
-    };
+    let previous_filter = filters.previous_filter(today);
+    let empty = RaceFilter::default();
+    // Independent reads run together: SQLite answers each on its own pooled connection.
+    let (races, meetings, tracks, current, previous, daily) = tokio::join!(
+        store.list_races(day, &empty),
+        store.list_meetings(day),
+        store.list_tracks(),
+        store.period_figures(&period),
+        async {
+            match &previous_filter {
+                Some(f) => store.period_figures(f).await.map(Some),
+                None => Ok(None),
+            }
+        },
+        store.daily_counts(&period),
+    );
     Ok(OverviewData {
         day,
-        stats: store.stats().await?,
-        meetings: store.list_meetings(day).await?,
-        races,
-        current: store.period_figures(&period).await?,
-        previous,
-        daily: store.daily_counts(&period).await?,
+        tracks: tracks?,
+        meetings: meetings?,
+        races: races?.into_iter().filter(|r| passes(r, filters)).collect(),
+        current: current?,
+        previous: previous?,
+        daily: daily?,
         period,
     })
 }
@@ -81,7 +88,7 @@ pub async fn show(State(state): State<AppState>, uri: Uri, params: Params) -> Re
     }
     cached(&state, &uri, async {
         let data = load(&state, &filters, today).await?;
-        let tracks = track_names(&state).await?;
+        let tracks: Vec<String> = data.tracks.iter().map(|t| t.name.clone()).collect();
         Ok(OverviewPage::build(&data, &filters, &tracks)?.render()?)
     })
     .await
@@ -169,7 +176,8 @@ impl OverviewPage {
             };
             link("/", &f.query())
         };
-        let last_day = match data.stats.last_date {
+        let last_date = data.tracks.iter().filter_map(|t| t.last_date).max();
+        let last_day = match last_date {
             Some(last) if data.races.is_empty() && last != data.day => {
                 Some((format::date(last), day_link(Some(last))))
             }
@@ -180,7 +188,7 @@ impl OverviewPage {
             day: format::date(data.day),
             prev_day_href: day_link(data.day.checked_sub_days(Days::new(1))),
             next_day_href: day_link(data.day.checked_add_days(Days::new(1))),
-            empty_store: data.stats.races == 0,
+            empty_store: data.tracks.is_empty(),
             last_day,
             meetings: meetings(data, filters),
             period_label: period_label(&data.period),

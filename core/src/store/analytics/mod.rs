@@ -10,9 +10,7 @@ mod rows;
 use crate::domain::{RaceKey, normalise_name};
 use chrono::NaiveDate;
 pub(crate) use reads::analytics_reads;
-pub(crate) use rows::{
-    DailyRow, FavouriteRow, MonthlyRow, PeriodCountsRow, PersonRow, RideRow, figures,
-};
+pub(crate) use rows::{DailyRow, MonthlyRow, PeriodFiguresRow, PersonRow, RideRow};
 use serde::Serialize;
 
 /// Which races an aggregation covers: a date range (inclusive, open ends allowed), tracks and
@@ -60,15 +58,13 @@ impl PeriodFigures {
     }
 }
 
-/// Races and runners of one day.
+/// Races of one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct DailyCount {
     /// The day.
     pub date: NaiveDate,
     /// Races.
     pub races: i64,
-    /// Runners (non-runners excluded).
-    pub runners: i64,
 }
 
 /// Whose record a monthly aggregation is about.
@@ -228,42 +224,40 @@ fn sql(text: impl Into<String>) -> Sql {
     }
 }
 
-/// Counts of `PeriodFigures` except the favourites'; `count(case ...)` rather than `sum`, which
-/// MySQL returns as DECIMAL.
-pub(crate) fn period_counts(f: &PeriodFilter) -> Sql {
+/// Every figure of [`PeriodFigures`] in one pass over the period's runners: per race first (runners,
+/// winners, shortest final odds, the winner's odds), then over the races. The favourite won when
+/// a winner's odds equal the shortest odds (a joint favourite counts). `sum` is cast because
+/// MySQL returns it as DECIMAL; `coalesce` because it is null over no race.
+pub(crate) fn period_figures(f: &PeriodFilter) -> Sql {
     let mut q = sql(
-        "select count(distinct r.meeting_id) as meetings, count(distinct r.id) as races,
-        count(case when ru.status <> 'NON_RUNNER' then 1 end) as runners,
-        count(case when ru.status = 'NON_RUNNER' then 1 end) as non_runners,
-        count(distinct case when ru.finish = 1 then r.id end) as races_with_result
-        from races r join meetings m on m.id = r.meeting_id join tracks t on t.id = m.track_id
-        left join runners ru on ru.race_id = r.id where 1 = 1",
+        "select count(distinct x.meeting_id) as meetings, count(*) as races,
+        cast(coalesce(sum(x.runners), 0) as signed) as runners,
+        cast(coalesce(sum(x.non_runners), 0) as signed) as non_runners,
+        count(case when x.winners > 0 then 1 end) as races_with_result,
+        count(case when x.winners > 0 and x.favourite_odds is not null then 1 end)
+            as favourite_races,
+        count(case when x.winners > 0 and x.winner_odds = x.favourite_odds then 1 end)
+            as favourite_wins
+        from (select r.id, r.meeting_id,
+            count(case when ru.status <> 'NON_RUNNER' then 1 end) as runners,
+            count(case when ru.status = 'NON_RUNNER' then 1 end) as non_runners,
+            count(case when ru.finish = 1 then 1 end) as winners,
+            min(case when ru.status in ('RAN', 'DNF') then ru.odds_final end) as favourite_odds,
+            min(case when ru.finish = 1 then ru.odds_final end) as winner_odds
+            from races r join meetings m on m.id = r.meeting_id
+            join tracks t on t.id = m.track_id left join runners ru on ru.race_id = r.id
+            where 1 = 1",
     );
     push_filter(&mut q, f);
+    q.text.push_str(" group by r.id, r.meeting_id) x");
     q
 }
 
-/// Races with a winner and final odds, and how many of them the favourite won.
-pub(crate) fn favourite_counts(f: &PeriodFilter) -> Sql {
-    let mut q = sql(format!(
-        "select count(*) as favourite_races,
-        count(case when exists (select 1 from runners w where w.race_id = fav.race_id
-            and w.finish = 1 and w.odds_final = fav.odds) then 1 end) as favourite_wins
-        from (select ru.race_id, min(ru.odds_final) as odds{FROM_RUNNERS}
-            where ru.status in ('RAN', 'DNF') and ru.odds_final is not null
-            and exists (select 1 from runners x where x.race_id = r.id and x.finish = 1)"
-    ));
-    push_filter(&mut q, f);
-    q.text.push_str(" group by ru.race_id) fav");
-    q
-}
-
-/// Races and runners per day, oldest first.
+/// Races per day, oldest first: from the races alone, so a long period stays cheap.
 pub(crate) fn daily_counts(f: &PeriodFilter) -> Sql {
-    let mut q = sql("select r.date, count(distinct r.id) as races,
-        count(case when ru.status <> 'NON_RUNNER' then 1 end) as runners
+    let mut q = sql("select r.date, count(*) as races
         from races r join meetings m on m.id = r.meeting_id join tracks t on t.id = m.track_id
-        left join runners ru on ru.race_id = r.id where 1 = 1");
+        where 1 = 1");
     push_filter(&mut q, f);
     q.text.push_str(" group by r.date order by r.date");
     q
@@ -287,14 +281,19 @@ pub(crate) fn monthly_record(person: Person, f: &PeriodFilter, year: &str, month
     q
 }
 
-fn person_select(role: Role, clause: &str) -> String {
+/// Records of the people `filter` (a `where` clause on the people table, with its `order`,
+/// `limit` and `offset`) selects. The people are chosen first and only their runners are then
+/// counted, through the runners' index on the person: an empty search prefix does not aggregate
+/// every runner stored.
+fn person_select(role: Role, filter: &str) -> String {
     let (table, column) = role.table_and_column();
     format!(
         "select p.id, p.name,
         count(case when ru.status in ('RAN', 'DNF') then 1 end) as runs,
         count(case when ru.finish = 1 then 1 end) as wins,
         count(case when ru.finish between 1 and 3 then 1 end) as places
-        from {table} p left join runners ru on {column} = p.id {clause}"
+        from (select id, name from {table} {filter}) p left join runners ru on {column} = p.id
+        group by p.id, p.name order by p.name"
     )
 }
 
@@ -302,7 +301,7 @@ fn person_select(role: Role, clause: &str) -> String {
 pub(crate) fn search_people(role: Role, prefix: &str, limit: u32, offset: u32) -> Sql {
     let mut q = sql(person_select(
         role,
-        "where p.natural_key like ? escape '!' group by p.id, p.name order by p.name limit ? offset ?",
+        "where natural_key like ? escape '!' order by name limit ? offset ?",
     ));
     q.args.push(Arg::Text(super::rows::like_prefix(prefix)));
     q.args.push(Arg::Int(i64::from(limit)));
@@ -312,7 +311,7 @@ pub(crate) fn search_people(role: Role, prefix: &str, limit: u32, offset: u32) -
 
 /// One jockey or trainer by id.
 pub(crate) fn find_person(role: Role, id: i64) -> Sql {
-    let mut q = sql(person_select(role, "where p.id = ? group by p.id, p.name"));
+    let mut q = sql(person_select(role, "where id = ?"));
     q.args.push(Arg::Int(id));
     q
 }

@@ -29,13 +29,10 @@ macro_rules! analytics_reads {
                 f: &$crate::store::analytics::PeriodFilter,
             ) -> $crate::store::Result<$crate::store::analytics::PeriodFigures> {
                 use $crate::store::analytics as a;
-                let counts: a::PeriodCountsRow = Self::analytics_query(&a::period_counts(f))
+                let row: a::PeriodFiguresRow = Self::analytics_query(&a::period_figures(f))
                     .fetch_one(&self.pool)
                     .await?;
-                let favourites: a::FavouriteRow = Self::analytics_query(&a::favourite_counts(f))
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok(a::figures(counts, favourites))
+                Ok(row.into())
             }
 
             async fn read_daily_counts(

@@ -6,30 +6,27 @@ use crate::store::{Result, StoreError};
 use chrono::NaiveDate;
 
 #[derive(sqlx::FromRow)]
-pub(crate) struct PeriodCountsRow {
+pub(crate) struct PeriodFiguresRow {
     meetings: i64,
     races: i64,
     runners: i64,
     non_runners: i64,
     races_with_result: i64,
-}
-
-#[derive(sqlx::FromRow)]
-pub(crate) struct FavouriteRow {
     favourite_races: i64,
     favourite_wins: i64,
 }
 
-/// The two halves of the headline figures as one value.
-pub(crate) fn figures(c: PeriodCountsRow, f: FavouriteRow) -> PeriodFigures {
-    PeriodFigures {
-        meetings: c.meetings,
-        races: c.races,
-        runners: c.runners,
-        non_runners: c.non_runners,
-        races_with_result: c.races_with_result,
-        favourite_races: f.favourite_races,
-        favourite_wins: f.favourite_wins,
+impl From<PeriodFiguresRow> for PeriodFigures {
+    fn from(r: PeriodFiguresRow) -> Self {
+        Self {
+            meetings: r.meetings,
+            races: r.races,
+            runners: r.runners,
+            non_runners: r.non_runners,
+            races_with_result: r.races_with_result,
+            favourite_races: r.favourite_races,
+            favourite_wins: r.favourite_wins,
+        }
     }
 }
 
@@ -37,7 +34,6 @@ pub(crate) fn figures(c: PeriodCountsRow, f: FavouriteRow) -> PeriodFigures {
 pub(crate) struct DailyRow {
     date: NaiveDate,
     races: i64,
-    runners: i64,
 }
 
 impl From<DailyRow> for DailyCount {
@@ -45,7 +41,6 @@ impl From<DailyRow> for DailyCount {
         Self {
             date: r.date,
             races: r.races,
-            runners: r.runners,
         }
     }
 }
