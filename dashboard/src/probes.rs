@@ -22,6 +22,13 @@ pub struct Probe {
 }
 
 impl Probe {
+    /// The latency as the page shows it: `1,2 ms`, or a dash.
+    pub fn latency(&self) -> String {
+        crate::format::or_dash(self.latency_ms, |ms| {
+            format!("{}\u{a0}ms", crate::format::dec(ms, 1))
+        })
+    }
+
     fn up(name: &'static str, detail: String, started: Instant) -> Self {
         Self {
             name,

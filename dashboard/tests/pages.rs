@@ -501,4 +501,10 @@ async fn operations_show_job_outcomes_and_the_health_of_each_dependency() {
     assert!(down.body.contains("✘ indisponible"), "API on a closed port");
     let csv = app.get("/exploitation?format=csv").await;
     assert!(csv.body.lines().count() == 3 && csv.body.contains("fichier illisible"));
+    let jobs = app.get("/exploitation?format=csv&tableau=taches").await;
+    let lines: Vec<&str> = jobs.body.lines().collect();
+    assert_eq!(lines.len(), 3, "header, import, sync: {}", jobs.body);
+    assert!(
+        lines[1].starts_with("import,—,") && lines[1].ends_with(",fichier illisible,true,false")
+    );
 }

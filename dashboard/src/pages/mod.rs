@@ -94,12 +94,31 @@ const NAV: [(&str, &str); 5] = [
 impl Layout {
     /// A layout without filters (error page).
     pub fn plain(section: &str, title: &str) -> Self {
-        Self::build(section, title, &Filters::default(), "/", None)
+        Self::new(section, title, &Filters::default(), "/")
     }
 
     /// A page under navigation `section` ("/", "/chevaux"...), at `path`, with its filters.
     pub fn new(section: &str, title: &str, filters: &Filters, path: &str) -> Self {
-        Self::build(section, title, filters, path, None)
+        let query = filters.query();
+        let nav = NAV
+            .iter()
+            .map(|(href, label)| NavLink {
+                label,
+                href: link(href, &query),
+                current: *href == section,
+            })
+            .collect();
+        let toggled = Filters {
+            auto_refresh: !filters.auto_refresh,
+            ..filters.clone()
+        };
+        Self {
+            title: title.to_string(),
+            nav,
+            auto_refresh: filters.auto_refresh,
+            refresh_toggle: link(path, &toggled.query()),
+            form: None,
+        }
     }
 
     /// Adds the filter form, listing `tracks`; `search` is kept on search pages.
@@ -141,35 +160,6 @@ impl Layout {
             auto_refresh: filters.auto_refresh,
         });
         self
-    }
-
-    fn build(
-        section: &str,
-        title: &str,
-        filters: &Filters,
-        path: &str,
-        form: Option<FilterForm>,
-    ) -> Self {
-        let query = filters.query();
-        let nav = NAV
-            .iter()
-            .map(|(href, label)| NavLink {
-                label,
-                href: link(href, &query),
-                current: *href == section,
-            })
-            .collect();
-        let toggled = Filters {
-            auto_refresh: !filters.auto_refresh,
-            ..filters.clone()
-        };
-        Self {
-            title: title.to_string(),
-            nav,
-            auto_refresh: filters.auto_refresh,
-            refresh_toggle: link(path, &toggled.query()),
-            form,
-        }
     }
 }
 

@@ -21,15 +21,13 @@ const RECENT_RUNS: u32 = 30;
 /// `/exploitation`: the page, or the recent runs as CSV.
 pub async fn show(State(state): State<AppState>, params: Params) -> Result<Response> {
     let recent = state.store.list_job_runs(RECENT_RUNS).await?;
+    let latest = state.store.latest_job_runs().await?;
     if params.format == Format::Csv {
-        return export::respond(vec![runs_table(&recent)], params.table.as_deref());
+        let tables = vec![runs_table(&recent), jobs_table(&job_lines(&latest))];
+        return export::respond(tables, params.table.as_deref());
     }
-    let (probes, latest, stats) = tokio::join!(
-        probes::all(&state),
-        state.store.latest_job_runs(),
-        state.store.stats()
-    );
-    Ok(OpsPage::build(probes, &latest?, &recent, &stats?, &params).into_response())
+    let (probes, stats) = tokio::join!(probes::all(&state), state.store.stats());
+    Ok(OpsPage::build(probes, &latest, &recent, &stats?, &params).into_response())
 }
 
 /// One job's last outcomes.
@@ -80,6 +78,8 @@ pub struct OpsPage {
     pub stored: Vec<(&'static str, String)>,
     /// CSV of the recent runs.
     pub csv: String,
+    /// CSV of the per-job summary.
+    pub csv_jobs: String,
 }
 
 fn status_text(status: &str) -> &'static str {
@@ -101,27 +101,6 @@ impl OpsPage {
         params: &Params,
     ) -> Self {
         let filters = &params.filters;
-        let mut jobs: BTreeMap<&str, JobLine> = BTreeMap::new();
-        // `latest` is newest first: the first run seen of a job is its last one.
-        for run in latest {
-            let line = jobs.entry(run.job.as_str()).or_insert_with(|| JobLine {
-                job: run.job.clone(),
-                last_success: "—".into(),
-                last_failure: "—".into(),
-                last_error: String::new(),
-                failing: run.status == "failed",
-                running: false,
-            });
-            let when = format::date_time(run.finished_at.unwrap_or(run.started_at));
-            match run.status.as_str() {
-                "succeeded" => line.last_success = when,
-                "failed" => {
-                    line.last_failure = when;
-                    line.last_error = run.error.clone().unwrap_or_default();
-                }
-                _ => line.running = true,
-            }
-        }
         let last_sync = latest
             .iter()
             .find(|r| r.job == "sync" && r.status == "succeeded")
@@ -157,7 +136,7 @@ impl OpsPage {
         Self {
             layout: Layout::new("/exploitation", "Exploitation", filters, "/exploitation"),
             probes,
-            jobs: jobs.into_values().collect(),
+            jobs: job_lines(latest),
             last_sync,
             runs: recent
                 .iter()
@@ -173,8 +152,63 @@ impl OpsPage {
                 .collect(),
             stored,
             csv: super::link("/exploitation", &filters.query_with(&[("format", "csv")])),
+            csv_jobs: super::link(
+                "/exploitation",
+                &filters.query_with(&[("format", "csv"), ("tableau", "taches")]),
+            ),
         }
     }
+}
+
+/// Each job's last success and failure, from its latest runs (newest first).
+fn job_lines(latest: &[JobRun]) -> Vec<JobLine> {
+    let mut jobs: BTreeMap<&str, JobLine> = BTreeMap::new();
+    // `latest` is newest first: the first run seen of a job is its last one.
+    for run in latest {
+        let line = jobs.entry(run.job.as_str()).or_insert_with(|| JobLine {
+            job: run.job.clone(),
+            last_success: "—".into(),
+            last_failure: "—".into(),
+            last_error: String::new(),
+            failing: run.status == "failed",
+            running: false,
+        });
+        let when = format::date_time(run.finished_at.unwrap_or(run.started_at));
+        match run.status.as_str() {
+            "succeeded" => line.last_success = when,
+            "failed" => {
+                line.last_failure = when;
+                line.last_error = run.error.clone().unwrap_or_default();
+            }
+            _ => line.running = true,
+        }
+    }
+    jobs.into_values().collect()
+}
+
+fn jobs_table(jobs: &[JobLine]) -> Table {
+    let mut t = Table::new(
+        "taches",
+        vec![
+            "tache",
+            "dernier_succes",
+            "dernier_echec",
+            "erreur",
+            "en_echec",
+            "en_cours",
+        ],
+    );
+    for j in jobs {
+        t.push(vec![
+            j.job.clone(),
+            j.last_success.clone(),
+            j.last_failure.clone(),
+            j.last_error.clone(),
+            j.failing.to_string(),
+            j.running.to_string(),
+        ]);
+    }
+    t
 }
 
 fn runs_table(runs: &[JobRun]) -> Table {
