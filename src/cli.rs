@@ -279,9 +279,6 @@ pub async fn api(settings: Settings, args: ServeArgs) -> Result<ExitCode> {
 
 /// `pronoturf dashboard`: binds the listener first (a busy port fails at once), then serves.
 pub async fn dashboard(settings: Settings, args: ServeArgs) -> Result<ExitCode> {
-    let store = pronoturf_core::store::open_or_lazy(&settings.database_url)
-        .await
-        .with_context(|| format!("opening {}", settings.database_url))?;
     let address = format!(
         "{}:{}",
         settings.bind_address,
@@ -290,6 +287,9 @@ pub async fn dashboard(settings: Settings, args: ServeArgs) -> Result<ExitCode> 
     let listener = tokio::net::TcpListener::bind(&address)
         .await
         .with_context(|| format!("cannot listen on {address}"))?;
+    let store = pronoturf_core::store::open_or_lazy(&settings.database_url)
+        .await
+        .with_context(|| format!("opening {}", settings.database_url))?;
     let state = pronoturf_dashboard::AppState::new(store, settings)?;
     tracing::info!(%address, "dashboard listening");
     pronoturf_dashboard::serve(listener, state, shutdown_signal()).await?;
