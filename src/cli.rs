@@ -58,8 +58,8 @@ pub enum Command {
     /// at /api/v1/openapi.json and its Swagger UI at /api/v1/docs. Starts even when MySQL is
     /// down: health answers 503 until it is back.
     Api(ServeArgs),
-    /// Run everything in one process: the REST API, the job worker and the scheduler (the
-    /// embedded default: with no REDIS_URL the queue and the cache are in process).
+    /// Run everything in one process: the REST API, the dashboard, the job worker and the
+    /// scheduler (the embedded default: with no REDIS_URL the queue and the cache are in process).
     ///
     /// The scheduler enqueues sync 06:00, predictions 07:00, results hourly 12:00-23:00 and
     /// retraining Monday 02:00 (Europe/Paris) and the worker runs them; see `scheduler --help`.
@@ -72,6 +72,12 @@ pub enum Command {
     /// those days and settles their simulated bets out of sample, then serves like `serve`.
     /// Honours DATABASE_URL, ML_MODELS_DIR, API_PORT and DASHBOARD_PORT.
     Demo(crate::demo::DemoArgs),
+    /// Serve the analysts' dashboard (default port 8501, DASHBOARD_PORT) until Ctrl-C or SIGTERM.
+    ///
+    /// Server-rendered pages in French with SVG charts, reading the database directly: overview,
+    /// races, horses, jockeys, trainers and operations (health of database, Redis and the API at
+    /// API_URL). Every table downloads as CSV with ?format=csv. Works without JavaScript.
+    Dashboard(ServeArgs),
     /// Evaluate the model walk-forward on the stored races, beside the market.
     ///
     /// For each week from --from to --to, the model is trained only on races before that week and
@@ -146,7 +152,7 @@ pub struct CheckArgs {
 /// Arguments of the server commands.
 #[derive(Debug, Args)]
 pub struct ServeArgs {
-    /// Port to listen on (default: API_PORT, 8000).
+    /// Port to listen on (default: API_PORT 8000 for `api`, DASHBOARD_PORT 8501 for `dashboard`).
     #[arg(long)]
     pub port: Option<u16>,
 }
@@ -374,6 +380,26 @@ pub async fn api(settings: Settings, args: ServeArgs) -> Result<ExitCode> {
     tracing::info!(%address, "API listening; docs at /api/v1/docs");
     pronoturf_api::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("API stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `pronoturf dashboard`: binds the listener first (a busy port fails at once), then serves.
+pub async fn dashboard(settings: Settings, args: ServeArgs) -> Result<ExitCode> {
+    let address = format!(
+        "{}:{}",
+        settings.bind_address,
+        args.port.unwrap_or(settings.dashboard_port)
+    );
+    let listener = tokio::net::TcpListener::bind(&address)
+        .await
+        .with_context(|| format!("cannot listen on {address}"))?;
+    let store = pronoturf_core::store::open_or_lazy(&settings.database_url)
+        .await
+        .with_context(|| format!("opening {}", settings.database_url))?;
+    let state = pronoturf_dashboard::AppState::new(store, settings)?;
+    tracing::info!(%address, "dashboard listening");
+    pronoturf_dashboard::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("dashboard stopped");
     Ok(ExitCode::SUCCESS)
 }
 

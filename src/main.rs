@@ -76,7 +76,7 @@ fn init_logging(format: LogFormat, verbose: bool) {
     let default = if verbose {
         "debug,sqlx=warn,hyper=info,reqwest=info"
     } else {
-        "warn,pronoturf=info,pronoturf_jobs=info,pronoturf_pmu=info,pronoturf_core=info"
+        "warn,pronoturf=info,pronoturf_jobs=info,pronoturf_pmu=info,pronoturf_core=info,pronoturf_dashboard=info"
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     // Colours only for a terminal: a log file or a collector must not receive escape codes.
@@ -129,6 +129,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Api(args) => cli::api(settings, args).await,
         Command::Serve(args) => serve::serve(open_lazy(&settings).await?, settings, args).await,
         Command::Demo(args) => demo::demo(open_store(&settings).await?, settings, args).await,
+        Command::Dashboard(args) => cli::dashboard(settings, args).await,
         Command::Evaluate(args) => evaluate::evaluate(open_store(&settings).await?, args).await,
         // Long-running processes start even when MySQL is down, and connect once it is up.
         Command::Worker => jobs_cmd::worker(open_lazy(&settings).await?, &settings).await,

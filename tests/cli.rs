@@ -36,6 +36,7 @@ fn every_subcommand_explains_itself() {
         (vec!["import", "--help"], "nothing of it is imported"),
         (vec!["sync", "--help"], "--from-archive"),
         (vec!["api", "--help"], "/api/v1/docs"),
+        (vec!["dashboard", "--help"], "DASHBOARD_PORT"),
         (vec!["evaluate", "--help"], "walk-forward"),
         (vec!["check", "--help"], "SET/GET"),
         (vec!["worker", "--help"], "dead-letter"),
@@ -52,6 +53,20 @@ fn every_subcommand_explains_itself() {
             text(&out.stdout)
         );
     }
+}
+
+#[test]
+fn the_dashboard_binds_its_port_first_and_fails_at_once_when_it_is_taken() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = taken.local_addr().expect("addr").port().to_string();
+    let out = pronoturf(dir.path(), &["dashboard", "--port", &port]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{}",
+        text(&out.stderr)
+    );
 }
 
 #[test]

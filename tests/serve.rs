@@ -88,16 +88,17 @@ fn demo_loads_a_synthetic_season_trains_predicts_and_settles_without_serving() {
 }
 
 #[test]
-fn serve_answers_on_the_api_port_and_stops_cleanly_on_sigterm() {
+fn serve_answers_on_the_api_and_dashboard_ports_and_stops_cleanly_on_sigterm() {
     // Arrange: no schedule fires, so nothing reaches for the network.
     let dir = tempfile::tempdir().expect("temp dir");
-    let port = free_port();
+    let (port, dashboard_port) = (free_port(), free_port());
     let mut cmd = pronoturf(dir.path());
     for schedule in ["SYNC", "ODDS", "PREDICT", "RESULTS", "RETRAIN", "REPORT"] {
         cmd.env(format!("SCHEDULE_{schedule}"), "");
     }
     let mut child = cmd
         .args(["serve", "--api-port", &port.to_string()])
+        .args(["--dashboard-port", &dashboard_port.to_string()])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -110,6 +111,7 @@ fn serve_answers_on_the_api_port_and_stops_cleanly_on_sigterm() {
         std::thread::sleep(Duration::from_millis(200));
     }
     let all = get(port, "/api/v1/health/all");
+    let overview = get(dashboard_port, "/");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -125,6 +127,12 @@ fn serve_answers_on_the_api_port_and_stops_cleanly_on_sigterm() {
     let (code, body) = all.expect("health/all answered");
     assert_eq!(code, 200, "{body}");
     assert!(body.contains("embedded"), "{body}");
+    let (code, page) = overview.expect("the dashboard answered");
+    assert_eq!(code, 200);
+    assert!(
+        page.contains("pronoturf import"),
+        "an empty database says what to do"
+    );
     assert!(killed.success());
     assert!(status.success(), "serve exited with {status}");
     assert!(stopped.elapsed() < Duration::from_secs(15));

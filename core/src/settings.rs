@@ -438,6 +438,14 @@ mod tests {
     }
 
     #[test]
+    fn an_api_url_that_is_not_http_names_the_variable() {
+        let e = settings(&[("API_URL", "ftp://api:8000")]).expect_err("ftp is refused");
+        assert_eq!(e.variable, "API_URL");
+        let ok = settings(&[("API_URL", "http://api:8000")]).expect("http is accepted");
+        assert_eq!(ok.api_url.host_str(), Some("api"));
+    }
+
+    #[test]
     fn an_unknown_database_scheme_names_the_variable() {
         let err = settings(&[("DATABASE_URL", "postgres://x@h/db")]).err();
         let err = err.expect("postgres is not supported");

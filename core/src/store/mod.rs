@@ -4,12 +4,16 @@
 //! Writes go through [`Store::upsert_race_cards`]: one transaction per call, keyed on natural keys
 //! (date + meeting + race + runner), so replaying the same data changes nothing.
 
+mod analytics;
 mod mysql;
 mod predictions;
 mod rows;
 mod sqlite;
 mod write;
 
+pub use analytics::{
+    DailyCount, MonthlyRecord, PeriodFigures, PeriodFilter, Person, PersonSummary, RideLine,
+};
 pub use mysql::MySqlStore;
 pub use predictions::{
     BankrollPoint, DayPredictions, RacePrediction, RacePronostic, RunnerPrediction, SimBet,
@@ -424,6 +428,52 @@ pub trait Store: Send + Sync + 'static {
 
     /// Each strategy's bankroll day by day, from `initial` plus the settled bets' profits.
     async fn bankroll_history(&self, initial: f64) -> Result<Vec<BankrollPoint>>;
+
+    /// For each job, its latest run of each status (running, succeeded, failed), newest first.
+    async fn latest_job_runs(&self) -> Result<Vec<JobRun>>;
+
+    /// Headline figures (races, runners, favourites' wins...) of the races `filter` selects.
+    async fn period_figures(&self, filter: &PeriodFilter) -> Result<PeriodFigures>;
+
+    /// Races per day of the races `filter` selects, oldest first.
+    async fn daily_counts(&self, filter: &PeriodFilter) -> Result<Vec<DailyCount>>;
+
+    /// Runs, wins and places per month of a horse, jockey or trainer, oldest first.
+    async fn monthly_record(
+        &self,
+        person: Person,
+        filter: &PeriodFilter,
+    ) -> Result<Vec<MonthlyRecord>>;
+
+    /// Jockeys whose name starts with `prefix` (case-insensitive), by name, with their record.
+    async fn search_jockeys(
+        &self,
+        prefix: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<PersonSummary>>;
+
+    /// A jockey and their last `limit` rides, newest first.
+    async fn jockey_form(
+        &self,
+        id: i64,
+        limit: u32,
+    ) -> Result<Option<(PersonSummary, Vec<RideLine>)>>;
+
+    /// Trainers whose name starts with `prefix` (case-insensitive), by name, with their record.
+    async fn search_trainers(
+        &self,
+        prefix: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<PersonSummary>>;
+
+    /// A trainer and their last `limit` runners, newest first.
+    async fn trainer_form(
+        &self,
+        id: i64,
+        limit: u32,
+    ) -> Result<Option<(PersonSummary, Vec<RideLine>)>>;
 }
 
 /// Opens the Store named by `url`, creating an SQLite file (and its folder) if missing.

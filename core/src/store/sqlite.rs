@@ -3,6 +3,9 @@
 
 mod predictions;
 
+use super::analytics::{
+    DailyCount, MonthlyRecord, PeriodFigures, PeriodFilter, Person, PersonSummary, RideLine, Role,
+};
 use super::predictions::{BankrollPoint, DayPredictions, SimBet, StoredRacePrediction, ValueBet};
 use super::rows::{
     self, FormRow, HorseRow, JobRunRow, MeetingRow, OddsRow, PayloadRow, PayoutRow, RaceKeyRow,
@@ -75,6 +78,14 @@ impl SqliteStore {
         Ok(self.pool.begin_with("begin immediate").await?)
     }
 }
+
+// The dashboard's aggregations (analytics.rs), with this backend's year and month of a date.
+super::analytics::analytics_reads!(
+    SqliteStore,
+    sqlx::Sqlite,
+    "cast(substr(r.date, 1, 4) as integer)",
+    "cast(substr(r.date, 6, 2) as integer)"
+);
 
 #[async_trait]
 impl Store for SqliteStore {
@@ -319,6 +330,60 @@ impl Store for SqliteStore {
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    async fn latest_job_runs(&self) -> Result<Vec<JobRun>> {
+        self.read_latest_job_runs().await
+    }
+
+    async fn period_figures(&self, filter: &PeriodFilter) -> Result<PeriodFigures> {
+        self.read_period_figures(filter).await
+    }
+
+    async fn daily_counts(&self, filter: &PeriodFilter) -> Result<Vec<DailyCount>> {
+        self.read_daily_counts(filter).await
+    }
+
+    async fn monthly_record(
+        &self,
+        person: Person,
+        filter: &PeriodFilter,
+    ) -> Result<Vec<MonthlyRecord>> {
+        self.read_monthly_record(person, filter).await
+    }
+
+    async fn search_jockeys(
+        &self,
+        prefix: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<PersonSummary>> {
+        self.read_people(Role::Jockey, prefix, limit, offset).await
+    }
+
+    async fn jockey_form(
+        &self,
+        id: i64,
+        limit: u32,
+    ) -> Result<Option<(PersonSummary, Vec<RideLine>)>> {
+        self.read_person_form(Role::Jockey, id, limit).await
+    }
+
+    async fn search_trainers(
+        &self,
+        prefix: &str,
+        limit: u32,
+        offset: u32,
+    ) -> Result<Vec<PersonSummary>> {
+        self.read_people(Role::Trainer, prefix, limit, offset).await
+    }
+
+    async fn trainer_form(
+        &self,
+        id: i64,
+        limit: u32,
+    ) -> Result<Option<(PersonSummary, Vec<RideLine>)>> {
+        self.read_person_form(Role::Trainer, id, limit).await
     }
 
     async fn list_job_runs(&self, limit: u32) -> Result<Vec<JobRun>> {
