@@ -53,7 +53,8 @@ pub enum ModelsCommand {
     /// (corrupt, or saved by an incompatible build) is refused and the champion is kept.
     Promote {
         /// A version name, as `models list` shows it.
-        version: String,
+        #[arg(value_name = "VERSION")]
+        model_version: String,
     },
 }
 
@@ -160,7 +161,8 @@ pub fn models(settings: &Settings, args: ModelsArgs) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        ModelsCommand::Promote { version } => {
+        ModelsCommand::Promote { model_version } => {
+            let version = model_version;
             let previous = registry.champion()?;
             registry.promote(&version).with_context(|| {
                 format!("{version} was not promoted; the champion is unchanged")

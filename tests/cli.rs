@@ -44,6 +44,10 @@ fn every_subcommand_explains_itself() {
         (vec!["jobs", "--help"], "retry"),
         (vec!["jobs", "run", "--help"], "foreground"),
         (vec!["jobs", "list", "--help"], "--limit"),
+        (vec!["train", "--help"], "champion"),
+        (vec!["models", "--help"], "promote"),
+        (vec!["predict", "--help"], "pronostics"),
+        (vec!["bets", "--help"], "bankroll"),
     ] {
         let out = pronoturf(dir.path(), &args);
         assert!(out.status.success(), "{args:?}");
@@ -283,4 +287,60 @@ fn a_malformed_schedule_is_refused_at_start_naming_the_variable() {
         "{}",
         text(&out.stderr)
     );
+}
+
+#[test]
+fn predict_without_a_champion_says_to_train_then_train_predict_and_settle_work() {
+    // Arrange
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("h.csv");
+    std::fs::write(&csv, CSV).expect("write csv");
+    assert!(pronoturf(dir.path(), &["import", "h.csv"]).status.success());
+
+    // Act / Assert: no champion yet.
+    let out = pronoturf(dir.path(), &["predict", "--date", "2026-02-02"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("pronoturf train"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = pronoturf(dir.path(), &["models", "promote", "nope"]);
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("champion is unchanged"),
+        "{}",
+        text(&out.stderr)
+    );
+
+    // Train on the first day: the first model becomes champion.
+    let out = pronoturf(dir.path(), &["train", "--until", "2026-02-01", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(summary["decision"]["promoted"], true);
+    let version = summary["version"].as_str().expect("version").to_string();
+    let list = pronoturf(dir.path(), &["models", "list", "--json"]);
+    let list: serde_json::Value = serde_json::from_slice(&list.stdout).expect("json");
+    assert_eq!(list[0]["version"], version.as_str());
+    assert_eq!(list[0]["champion"], true);
+
+    // Predict and settle the second day.
+    let out = pronoturf(dir.path(), &["predict", "--date", "2026-02-02", "--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let predicted: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(predicted["summary"]["model_version"], version.as_str());
+    assert_eq!(predicted["races"][0]["runners"][0]["p_win"], 1.0);
+    let out = pronoturf(
+        dir.path(),
+        &["bets", "settle", "--date", "2026-02-02", "--json"],
+    );
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let settled: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(
+        settled["strategies"]["top_pick_win_flat"]["lost"], 1,
+        "the pick did not finish"
+    );
+    let out = pronoturf(dir.path(), &["bets", "bankroll", "--json"]);
+    let bankroll: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(bankroll[0]["balance"], 99.0);
 }

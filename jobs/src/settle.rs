@@ -93,8 +93,8 @@ pub fn place_bets(p: &StoredRacePrediction) -> Vec<SimBet> {
 }
 
 /// Settles one bet against its race: payout lines first; without them a win bet settles at the
-/// final odds, and a place bet is lost when the runner finished outside the first three and
-/// pending otherwise (its dividend is unknown).
+/// final odds, and a place bet stays pending: its dividend is unknown, and settling only its
+/// losers would bias the bankroll downwards.
 pub fn settle(mut bet: SimBet, card: Option<&RaceCard>) -> SimBet {
     let Some(card) = card else { return bet };
     let Some(runner) = card.runners.iter().find(|r| r.number == bet.number) else {
@@ -109,9 +109,17 @@ pub fn settle(mut bet: SimBet, card: Option<&RaceCard>) -> SimBet {
             _ => 0.0,
         });
     };
-    if runner.status == RunnerStatus::NonRunner {
-        finish("void", None);
-        return bet;
+    match runner.status {
+        RunnerStatus::NonRunner => {
+            finish("void", None);
+            return bet;
+        }
+        // Unclassified (fell, pulled up, disqualified): lost whatever is published later.
+        RunnerStatus::Dnf => {
+            finish("lost", None);
+            return bet;
+        }
+        _ => {}
     }
     let lines: Vec<_> = card
         .payouts

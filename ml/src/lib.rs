@@ -2,6 +2,7 @@
 //! honest walk-forward evaluation against the betting market. Synchronous code only: it takes
 //! domain records and returns arrays and reports, so callers run it off the async executor.
 
+pub mod challengers;
 pub mod clogit;
 pub mod evaluate;
 pub mod features;

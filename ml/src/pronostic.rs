@@ -38,8 +38,9 @@ impl PronosticKind {
     }
 }
 
-/// How much a pronostic beats a blind pick, by its lift (probability ÷ the probability of a
-/// uniformly random pick of the same kind): high from 3×, medium from 1.8×, low below.
+/// How much a pronostic beats a blind pick, by its lift per place: (probability ÷ the probability
+/// of a uniformly random pick of the same kind)^(1/k) for k runners picked, so that a quinté is not
+/// "high" merely because a random quinté almost never comes in. High from 3×, medium from 1.8×.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Confidence {
@@ -145,7 +146,9 @@ pub fn pronostics(numbers: &[u32], p_win: &[f64], p_place: &[f64]) -> Vec<Pronos
             selection: order.iter().map(|&i| numbers[i]).collect(),
             probability,
             probability_in_order: order_probability(p_win, order),
-            confidence: Confidence::from_lift(probability / random_set_probability(n, k)),
+            confidence: Confidence::from_lift(
+                (probability / random_set_probability(n, k)).powf(1.0 / k as f64),
+            ),
         });
     }
     out
@@ -214,6 +217,9 @@ mod tests {
         assert_eq!(out[0].confidence, Confidence::High);
         assert_eq!(uniform[0].confidence, Confidence::Low);
         assert_eq!(uniform[2].confidence, Confidence::Low);
+        // A quinté is judged per place: four interchangeable outsiders make it a long shot.
+        assert_eq!(out[4].kind, PronosticKind::Quinte);
+        assert_eq!(out[4].confidence, Confidence::Low);
         assert_abs_diff_eq!(random_set_probability(10, 3), 1.0 / 120.0, epsilon = 1e-15);
     }
 

@@ -137,7 +137,7 @@ fn bets_settle_on_payout_lines_when_published() {
 }
 
 #[test]
-fn without_payouts_win_bets_settle_at_final_odds_and_unknown_place_dividends_wait() {
+fn without_payouts_win_bets_settle_at_final_odds_and_place_bets_wait_for_their_dividend() {
     // Arrange: 3 wins (final odds 5.0), 5 is second, 7 did not run.
     let c = card(
         &[
@@ -164,8 +164,11 @@ fn without_payouts_win_bets_settle_at_final_odds_and_unknown_place_dividends_wai
     assert_eq!((won.status.as_str(), won.returned), ("won", Some(10.0)));
     assert_eq!(settle(bet(5, WIN), Some(&c)).status, "lost");
     assert_eq!(settle(bet(5, PLACE), Some(&c)).status, "pending");
+    assert_eq!(settle(bet(3, PLACE), Some(&c)).status, "pending");
     let void = settle(bet(7, PLACE), Some(&c));
     assert_eq!((void.status.as_str(), void.returned), ("void", Some(2.0)));
+    let fell = card(&[(3, None, RunnerStatus::Dnf)], Vec::new());
+    assert_eq!(settle(bet(3, PLACE), Some(&fell)).status, "lost");
     let no_result = card(&[(3, None, RunnerStatus::Declared)], Vec::new());
     assert_eq!(settle(bet(3, WIN), Some(&no_result)).status, "pending");
     assert_eq!(settle(bet(3, WIN), None).returned, None);
