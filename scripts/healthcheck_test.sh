@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Proves scripts/healthcheck.sh both ways against real servers: a `pronoturf api` on a free port
-# (a fresh SQLite file: the health contract needs no data) and a static server standing in for the dashboard
-# pass every check; a dead dashboard port, a dead frontend, and an API whose Redis is down (503)
+# Proves scripts/healthcheck.sh both ways against real servers: a `pronoturf serve` (API and
+# dashboard on free ports, a fresh SQLite file: the health contract needs no data, schedules off)
+# passes every check; a dead dashboard port, a dead frontend, and an API whose Redis is down (503)
 # each fail with a non-zero exit and a FAIL row. Usage: scripts/healthcheck_test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +10,7 @@ bin=${CARGO_TARGET_DIR:-$PWD/target}/debug/pronoturf
 tmp=$(mktemp -d)
 api=
 api2=
-static=
-trap 'kill $api $api2 $static 2>/dev/null || true; rm -rf "$tmp"' EXIT
+trap 'kill $api $api2 2>/dev/null || true; rm -rf "$tmp"' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 wait_for() { # url: true once it answers, within 10 s
   for _ in $(seq 1 100); do
@@ -32,13 +31,19 @@ start_api() { # port, REDIS_URL: starts `pronoturf api`, waits for /health; sets
   }
 }
 port=$(free_port)
-start_api "$port" ''
-api=$started
 dash_port=$(free_port)
-mkdir "$tmp/www" && echo '<h1>dashboard</h1>' >"$tmp/www/index.html"
-python3 -m http.server "$dash_port" --bind 127.0.0.1 --directory "$tmp/www" >/dev/null 2>&1 &
-static=$!
-wait_for "http://127.0.0.1:$dash_port/" || { echo "error: the static server did not start" >&2; exit 1; }
+DATABASE_URL="sqlite://$tmp/serve.db" ML_MODELS_DIR="$tmp/ml_models" RUST_LOG=warn \
+  SCHEDULE_SYNC='' SCHEDULE_ODDS='' SCHEDULE_PREDICT='' SCHEDULE_RESULTS='' SCHEDULE_RETRAIN='' \
+  SCHEDULE_REPORT='' "$bin" serve --api-port "$port" --dashboard-port "$dash_port" \
+  >"$tmp/serve.log" 2>&1 &
+api=$!
+for url in "http://127.0.0.1:$port/health" "http://127.0.0.1:$dash_port/"; do
+  wait_for "$url" || {
+    echo "error: pronoturf serve did not answer $url; its log:" >&2
+    cat "$tmp/serve.log" >&2
+    exit 1
+  }
+done
 dead_port=$(free_port) # nothing listens there once the probe socket is closed
 
 fail=0
@@ -59,7 +64,7 @@ grep_out() { # name, pattern that must appear in the last output
 }
 
 api_url="http://127.0.0.1:$port"
-expect "a healthy API and dashboard pass" 0 \
+expect "a healthy pronoturf serve (API and dashboard) passes" 0 \
   API_URL="$api_url" DASHBOARD_URL="http://127.0.0.1:$dash_port"
 grep_out "every row is OK" '^all 6 checks passed$'
 expect "a dead dashboard port fails" nonzero \
