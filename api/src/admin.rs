@@ -96,7 +96,7 @@ pub struct EnqueueResponse {
     (status = 415, description = "Body is not application/json", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "Unknown job name or bad date", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 429, description = "Too many admin requests from this address; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 503, description = "The queue (Redis) is unreachable", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 503, description = "The queue (Redis) is unreachable, or no worker reads it (in-process queue of a standalone `pronoturf api`)", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn enqueue_job(
     State(state): State<AppState>,
     Json(body): Json<EnqueueJob>,
@@ -110,6 +110,13 @@ pub async fn enqueue_job(
                 JOB_NAMES.join(", ")
             ),
         });
+    }
+    if !state.queue_has_worker {
+        return Err(ApiError::Unavailable(
+            "no worker reads this server's job queue: set REDIS_URL (shared with `pronoturf \
+             worker`) or run the embedded `pronoturf serve`"
+                .into(),
+        ));
     }
     let params = match body.date {
         Some(date) => serde_json::json!({ "date": date }),

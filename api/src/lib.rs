@@ -58,6 +58,9 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Where admin `POST /api/v1/admin/jobs` puts jobs (Redis, or in process).
     pub queue: JobQueue,
+    /// Whether a worker reads `queue`: true on Redis (shared with the worker processes) or after
+    /// [`AppState::with_queue`]; a private in-process queue would swallow admin jobs.
+    pub queue_has_worker: bool,
     /// Per-client-IP token buckets of the admin endpoints.
     pub admin_limiter: Arc<admin::RateLimiter>,
 }
@@ -81,6 +84,7 @@ impl AppState {
             .as_ref()
             .map(|url| redis::Client::open(url.expose_secret()))
             .transpose()?;
+        let queue_has_worker = settings.redis_url.is_some();
         Ok(Self {
             store,
             redis,
@@ -88,6 +92,7 @@ impl AppState {
             metrics: metrics::Metrics::default(),
             settings: Arc::new(settings),
             queue,
+            queue_has_worker,
             admin_limiter: Arc::new(admin::RateLimiter::default()),
         })
     }
@@ -96,6 +101,7 @@ impl AppState {
     /// between the API and its worker, so that a job enqueued over HTTP is run.
     pub fn with_queue(mut self, queue: JobQueue) -> Self {
         self.queue = queue;
+        self.queue_has_worker = true;
         self
     }
 }

@@ -14,7 +14,9 @@ async fn admin_state(models: &std::path::Path) -> (pronoturf_api::AppState, temp
     let (store, dir) = seeded_sqlite().await;
     let models = models.display().to_string();
     let state = state(store, &[("ADMIN_TOKEN", TOKEN), ("ML_MODELS_DIR", &models)]);
-    (state, dir)
+    // The queue a worker would read, as `pronoturf serve` shares it.
+    let queue = JobQueue::new(None, QueueConfig::default()).expect("memory queue");
+    (state.with_queue(queue), dir)
 }
 
 #[test]
@@ -277,6 +279,24 @@ async fn enqueued_jobs_are_visible_in_the_shared_queue_and_duplicates_are_not_ad
 }
 
 #[tokio::test]
+async fn a_private_in_process_queue_that_no_worker_reads_refuses_jobs() {
+    let (store, _dir) = seeded_sqlite().await;
+    let state = state(store, &[("ADMIN_TOKEN", TOKEN)]);
+    let r = post(
+        &state,
+        "/api/v1/admin/jobs",
+        Some(TOKEN),
+        serde_json::json!({"name": "sync"}),
+    )
+    .await;
+    assert_eq!(
+        (r.status.as_u16(), r.body["code"].as_str()),
+        (503, Some("unavailable"))
+    );
+    assert_eq!(state.queue.queued().await.expect("queued"), 0);
+}
+
+#[tokio::test]
 async fn admin_requests_are_rate_limited_per_client_with_retry_after() {
     let models = tempfile::tempdir().expect("models dir");
     let (state, _dir) = admin_state(models.path()).await;
@@ -323,4 +343,68 @@ async fn admin_requests_are_rate_limited_per_client_with_retry_after() {
     for _ in 0..20 {
         assert_eq!(get(&state, "/health").await.status, 200);
     }
+}
+
+#[tokio::test]
+async fn an_admin_job_lands_on_the_redis_queue_the_workers_read() {
+    let Ok(url) = std::env::var("TEST_REDIS_URL") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI needs TEST_REDIS_URL"
+        );
+        return;
+    };
+    let prefix = format!(
+        "pronoturf-test:api-admin:{}:{}",
+        std::process::id(),
+        chrono::Utc::now().timestamp_micros()
+    );
+    let config = QueueConfig {
+        prefix: prefix.clone(),
+        ..QueueConfig::default()
+    };
+    let secret = secrecy::SecretString::from(url.clone());
+    let queue = JobQueue::new(Some(&secret), config).expect("redis queue");
+    let models = tempfile::tempdir().expect("models dir");
+    let (state, _dir) = admin_state(models.path()).await;
+    let state = state.with_queue(queue.clone());
+
+    let r = post(
+        &state,
+        "/api/v1/admin/jobs",
+        Some(TOKEN),
+        serde_json::json!({"name": "results", "date": "2026-03-01"}),
+    )
+    .await;
+    let queued = queue.queued().await.expect("queued");
+    let delivery = queue
+        .reserve(std::time::Duration::from_millis(200))
+        .await
+        .expect("reserve");
+
+    // Clean up before asserting, so that a failure leaves nothing behind.
+    let client = redis::Client::open(url).expect("client");
+    let mut conn = client
+        .get_multiplexed_async_connection()
+        .await
+        .expect("connect");
+    let keys: Vec<String> = redis::cmd("KEYS")
+        .arg(format!("{prefix}*"))
+        .query_async(&mut conn)
+        .await
+        .expect("keys");
+    for key in keys {
+        let _: () = redis::cmd("DEL")
+            .arg(key)
+            .query_async(&mut conn)
+            .await
+            .expect("del");
+    }
+    assert_eq!(r.status, 202, "{}", r.body);
+    assert_eq!(queued, 1);
+    let job = delivery.expect("a job").job;
+    assert_eq!(
+        (job.name.as_str(), job.id.as_str()),
+        ("results", r.body["id"].as_str().unwrap_or_default())
+    );
 }
