@@ -1,8 +1,9 @@
-//! Admin endpoints: enqueue a job, promote a model version. They sit behind [`guard`]: off (403
-//! `admin_disabled`) when no ADMIN_TOKEN is configured, then a per-client-IP rate limit (429 with
-//! `Retry-After`), then `Authorization: Bearer <ADMIN_TOKEN>` compared in constant time (401 with
-//! `WWW-Authenticate: Bearer`). The rate limit comes before the token check so that guessing the
-//! token is throttled too.
+//! Admin endpoints: enqueue a job, promote a model version. They sit behind [`guard`]: a
+//! per-client-IP rate limit (429 with `Retry-After`), then `Authorization: Bearer <ADMIN_TOKEN>`
+//! compared in constant time (401 with `WWW-Authenticate: Bearer` when missing or wrong). With no
+//! ADMIN_TOKEN configured the endpoints are off: a request bearing a token gets 403
+//! `admin_disabled`, one without gets the 401 challenge. The rate limit comes first so that
+//! guessing the token is throttled too.
 
 mod limiter;
 
@@ -27,14 +28,10 @@ use utoipa::ToSchema;
 /// checked equal by a test; the API does not depend on the jobs crate).
 pub const JOB_NAMES: [&str; 6] = ["sync", "odds", "predict", "results", "retrain", "report"];
 
-/// Switch, rate limit and bearer token, in that order, before any admin handler runs.
+/// Rate limit, bearer token and switch, before any admin handler runs. A request without a
+/// bearer token always gets the 401 challenge; one with a token gets 403 while the endpoints are
+/// off, else 401 when the token is wrong.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(token) = state.settings.admin_token.as_ref() else {
-        return ApiError::AdminDisabled(
-            "admin endpoints are off: set ADMIN_TOKEN on the server to turn them on".into(),
-        )
-        .into_response();
-    };
     // Without connection info (in-process calls) every caller shares one bucket.
     let ip = req
         .extensions()
@@ -49,15 +46,27 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim);
-    match given {
-        None => {
-            ApiError::Unauthorized("an `Authorization: Bearer <token>` header is required".into())
-                .into_response()
-        }
-        Some(given) if !constant_time_eq(given.as_bytes(), token.expose_secret().as_bytes()) => {
+    let token = state.settings.admin_token.as_ref();
+    match (given, token) {
+        (None, _) => ApiError::Unauthorized(format!(
+            "an `Authorization: Bearer <token>` header is required{}",
+            if token.is_none() {
+                " (and the admin endpoints are off on this server: no ADMIN_TOKEN)"
+            } else {
+                ""
+            }
+        ))
+        .into_response(),
+        (Some(_), None) => ApiError::AdminDisabled(
+            "admin endpoints are off: set ADMIN_TOKEN on the server to turn them on".into(),
+        )
+        .into_response(),
+        (Some(given), Some(token))
+            if !constant_time_eq(given.as_bytes(), token.expose_secret().as_bytes()) =>
+        {
             ApiError::Unauthorized("the bearer token is wrong".into()).into_response()
         }
-        Some(_) => next.run(req).await,
+        (Some(_), Some(_)) => next.run(req).await,
     }
 }
 
@@ -92,7 +101,7 @@ pub struct EnqueueResponse {
     (status = 200, description = "An identical job is already waiting; nothing was added", body = EnqueueResponse),
     (status = 400, description = "Malformed JSON", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 401, description = "Missing or wrong bearer token", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Admin endpoints are off (no ADMIN_TOKEN on the server)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "A token was sent but the admin endpoints are off (no ADMIN_TOKEN on the server)", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 415, description = "Body is not application/json", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "Unknown job name or bad date", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 429, description = "Too many admin requests from this address; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json"),
@@ -169,7 +178,7 @@ pub struct PromoteResponse {
     security(("admin_token" = [])), responses(
     (status = 200, description = "Promoted; predictions use it from the next run", body = PromoteResponse),
     (status = 401, description = "Missing or wrong bearer token", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 403, description = "Admin endpoints are off (no ADMIN_TOKEN on the server)", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, description = "A token was sent but the admin endpoints are off (no ADMIN_TOKEN on the server)", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, description = "No such version", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, description = "The version is corrupt or incompatible with this build", body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 429, description = "Too many admin requests from this address; see Retry-After", body = crate::error::Problem, content_type = "application/problem+json")))]

@@ -3,7 +3,7 @@
 //! period's settled races that have predictions. The period is bounded to keep it cheap.
 
 use crate::AppState;
-use crate::error::{ApiError, Result};
+use crate::error::Result;
 use crate::extract::Query;
 use crate::predictions::to_json;
 use crate::races::json_bytes;
@@ -27,7 +27,8 @@ const TTL: Duration = Duration::from_secs(300);
 /// Query of `GET /api/v1/performance`.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PerformanceQuery {
-    /// First day (YYYY-MM-DD); 29 days before `to` when omitted.
+    /// First day (YYYY-MM-DD); 29 days before `to` when omitted. A period longer than 366 days
+    /// is cut to the 366 days ending at `to`; a `from` after `to` is an empty period.
     pub from: Option<NaiveDate>,
     /// Last day, included (YYYY-MM-DD); today in Paris when omitted.
     pub to: Option<NaiveDate>,
@@ -97,7 +98,7 @@ pub struct LogLossComparison {
 /// Performance over a period.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PerformanceResponse {
-    /// First day.
+    /// First day of the period served (after cutting a period longer than 366 days).
     pub from: NaiveDate,
     /// Last day, included.
     pub to: NaiveDate,
@@ -110,7 +111,8 @@ pub struct PerformanceResponse {
 }
 
 /// Simulated-bet results by strategy, bankroll history and model-against-market log-loss over a
-/// period of at most 366 days.
+/// period of at most 366 days (a longer one is cut to the 366 days ending at `to`; a `from`
+/// after `to` is an empty period).
 ///
 /// The log-loss compares the model and the market on the same races: the period's races whose
 /// result is official, with exactly one winner (a runner that ran and finished first), whose
@@ -121,22 +123,33 @@ pub struct PerformanceResponse {
 #[utoipa::path(get, path = "/api/v1/performance", tag = "performance", params(PerformanceQuery),
     responses(
     (status = 200, description = "Performance over the period", body = PerformanceResponse),
-    (status = 400, description = "Malformed date", body = crate::error::Problem, content_type = "application/problem+json"),
-    (status = 422, description = "`from` after `to`, or a period over 366 days", body = crate::error::Problem, content_type = "application/problem+json")))]
+    (status = 400, description = "Malformed date", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn get_performance(
     State(state): State<AppState>,
     Query(q): Query<PerformanceQuery>,
 ) -> Result<Response> {
     let to = q.to.unwrap_or_else(crate::today_in_paris);
-    let from = q.from.unwrap_or(to - Days::days(29));
-    let days = (to - from).num_days() + 1;
-    if !(1..=MAX_DAYS).contains(&days) {
-        return Err(ApiError::Unprocessable {
-            code: "invalid_period",
-            detail: format!(
-                "the period must run forwards over at most {MAX_DAYS} days; got {from} to {to}"
-            ),
-        });
+    // Checked arithmetic: dates near chrono's limits must not panic.
+    let earliest = to.checked_sub_signed(Days::days(MAX_DAYS - 1));
+    let from = match (q.from, earliest) {
+        (Some(from), Some(earliest)) => from.max(earliest),
+        (Some(from), None) => from,
+        (None, _) => to.checked_sub_signed(Days::days(29)).unwrap_or(to),
+    };
+    if from > to {
+        let empty = to_json(&PerformanceResponse {
+            from,
+            to,
+            strategies: Vec::new(),
+            bankroll: Vec::new(),
+            calibration: LogLossComparison {
+                races: 0,
+                model_logloss: None,
+                market_logloss: None,
+                model_top1_hit_rate: None,
+            },
+        })?;
+        return Ok(json_bytes(empty, "miss"));
     }
     let cache_key = format!("performance:{from}:{to}");
     if let Some(body) = state.cache.get(&cache_key).await {

@@ -169,7 +169,6 @@ async fn without_admin_token_the_admin_endpoints_are_off() {
     let (store, _dir) = seeded_sqlite().await;
     let state = state(store, &[]);
     for (path, token) in [
-        ("/api/v1/admin/jobs", None),
         ("/api/v1/admin/jobs", Some("anything")),
         ("/api/v1/admin/models/x/promote", Some("")),
     ] {
@@ -180,6 +179,21 @@ async fn without_admin_token_the_admin_endpoints_are_off() {
             "{path}"
         );
     }
+    // Without a token, the challenge, saying the endpoints are off.
+    let r = post(
+        &state,
+        "/api/v1/admin/jobs",
+        None,
+        serde_json::json!({"name": "sync"}),
+    )
+    .await;
+    assert_eq!(r.status, 401);
+    assert!(r.headers.contains_key(header::WWW_AUTHENTICATE));
+    assert!(
+        r.body["detail"].as_str().is_some_and(|d| d.contains("off")),
+        "{}",
+        r.body
+    );
     assert_eq!(state.queue.queued().await.expect("queued"), 0);
 }
 
