@@ -1,9 +1,9 @@
-//! Admin endpoints: enqueue a job, promote a model version. They sit behind [`guard`]: a
-//! per-client-IP rate limit (429 with `Retry-After`), then `Authorization: Bearer <ADMIN_TOKEN>`
-//! compared in constant time (401 with `WWW-Authenticate: Bearer` when missing or wrong). With no
-//! ADMIN_TOKEN configured the endpoints are off: a request bearing a token gets 403
-//! `admin_disabled`, one without gets the 401 challenge. The rate limit comes first so that
-//! guessing the token is throttled too.
+//! Admin endpoints: enqueue a job, promote a model version. They sit behind [`guard`]:
+//! `Authorization: Bearer <ADMIN_TOKEN>` is required (401 with `WWW-Authenticate: Bearer` when
+//! missing), requests bearing a token are rate limited per client IP (429 with `Retry-After`)
+//! before the token is compared in constant time (401 when wrong), so that guessing is throttled.
+//! With no ADMIN_TOKEN configured the endpoints are off: a request bearing a token gets 403
+//! `admin_disabled`, one without gets the 401 challenge.
 
 mod limiter;
 
@@ -28,10 +28,29 @@ use utoipa::ToSchema;
 /// checked equal by a test; the API does not depend on the jobs crate).
 pub const JOB_NAMES: [&str; 6] = ["sync", "odds", "predict", "results", "retrain", "report"];
 
-/// Rate limit, bearer token and switch, before any admin handler runs. A request without a
-/// bearer token always gets the 401 challenge; one with a token gets 403 while the endpoints are
-/// off, else 401 when the token is wrong.
+/// Bearer token, rate limit and switch, before any admin handler runs. A request without a
+/// bearer token always gets the 401 challenge (it cannot guess anything, so it is not counted);
+/// one with a token is rate limited, then gets 403 while the endpoints are off, else 401 when
+/// the token is wrong.
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let token = state.settings.admin_token.as_ref();
+    let Some(given) = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+    else {
+        return ApiError::Unauthorized(format!(
+            "an `Authorization: Bearer <token>` header is required{}",
+            if token.is_none() {
+                " (and the admin endpoints are off on this server: no ADMIN_TOKEN)"
+            } else {
+                ""
+            }
+        ))
+        .into_response();
+    };
     // Without connection info (in-process calls) every caller shares one bucket.
     let ip = req
         .extensions()
@@ -40,33 +59,16 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     if let Err(retry_after_s) = state.admin_limiter.check(ip) {
         return ApiError::TooManyRequests { retry_after_s }.into_response();
     }
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
-    let token = state.settings.admin_token.as_ref();
-    match (given, token) {
-        (None, _) => ApiError::Unauthorized(format!(
-            "an `Authorization: Bearer <token>` header is required{}",
-            if token.is_none() {
-                " (and the admin endpoints are off on this server: no ADMIN_TOKEN)"
-            } else {
-                ""
-            }
-        ))
-        .into_response(),
-        (Some(_), None) => ApiError::AdminDisabled(
+    let Some(token) = token else {
+        return ApiError::AdminDisabled(
             "admin endpoints are off: set ADMIN_TOKEN on the server to turn them on".into(),
         )
-        .into_response(),
-        (Some(given), Some(token))
-            if !constant_time_eq(given.as_bytes(), token.expose_secret().as_bytes()) =>
-        {
-            ApiError::Unauthorized("the bearer token is wrong".into()).into_response()
-        }
-        (Some(_), Some(_)) => next.run(req).await,
+        .into_response();
+    };
+    if constant_time_eq(given.as_bytes(), token.expose_secret().as_bytes()) {
+        next.run(req).await
+    } else {
+        ApiError::Unauthorized("the bearer token is wrong".into()).into_response()
     }
 }
 

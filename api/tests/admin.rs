@@ -353,6 +353,15 @@ async fn admin_requests_are_rate_limited_per_client_with_retry_after() {
     })
     .await;
     assert_eq!(other.status, 202, "{}", other.body);
+    // Requests without a token are not counted: they get the challenge, not a 429.
+    let bare = post(
+        &state,
+        "/api/v1/admin/jobs",
+        None,
+        serde_json::json!({"name": "sync"}),
+    )
+    .await;
+    assert_eq!(bare.status, 401);
     // Public endpoints are not limited.
     for _ in 0..20 {
         assert_eq!(get(&state, "/health").await.status, 200);
