@@ -79,6 +79,7 @@ pub struct EnqueueJob {
     /// Job to run: sync, odds, predict, results, retrain or report.
     pub name: String,
     /// Paris race day the job works on (YYYY-MM-DD); the worker takes today when omitted.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub date: Option<NaiveDate>,
 }
 

@@ -4,6 +4,7 @@
 
 pub mod admin;
 pub mod catalog;
+mod dates;
 pub mod docs;
 pub mod error;
 mod extract;

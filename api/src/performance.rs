@@ -29,8 +29,10 @@ const TTL: Duration = Duration::from_secs(300);
 pub struct PerformanceQuery {
     /// First day (YYYY-MM-DD); 29 days before `to` when omitted. A period longer than 366 days
     /// is cut to the 366 days ending at `to`; a `from` after `to` is an empty period.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub from: Option<NaiveDate>,
     /// Last day, included (YYYY-MM-DD); today in Paris when omitted.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub to: Option<NaiveDate>,
 }
 

@@ -161,6 +161,7 @@ pub async fn get_race_predictions(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct PronosticsQuery {
     /// Day (YYYY-MM-DD, Paris date); today when omitted.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub date: Option<NaiveDate>,
 }
 
@@ -228,6 +229,7 @@ pub async fn list_pronostics(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ValueBetsQuery {
     /// Day (YYYY-MM-DD, Paris date); today when omitted.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub date: Option<NaiveDate>,
     /// Smallest edge (p_win × odds − 1) kept, from 0 to 5 (default 0.10).
     #[param(minimum = 0.0, maximum = 5.0)]

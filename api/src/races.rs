@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RacesQuery {
     /// Day (YYYY-MM-DD, Paris date); today when omitted.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub date: Option<NaiveDate>,
     /// Only this racecourse (case-insensitive), e.g. VINCENNES.
     pub track: Option<String>,
@@ -117,6 +118,7 @@ pub struct RaceCardBody {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RacePath {
     /// Day (YYYY-MM-DD).
+    #[serde(deserialize_with = "crate::dates::day")]
     pub date: NaiveDate,
     /// Meeting number (R), from 1.
     #[param(minimum = 1, maximum = 99)]

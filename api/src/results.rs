@@ -26,6 +26,7 @@ const FINAL_TTL: Duration = Duration::from_secs(3600);
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct ResultsQuery {
     /// Day (YYYY-MM-DD, Paris date); today when omitted.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub date: Option<NaiveDate>,
 }
 
