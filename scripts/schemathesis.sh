@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 examples=${1:-30}
 command -v st >/dev/null || pip install -q "schemathesis==4.32.5"
 cargo build --quiet
-bin=$PWD/target/debug/pronoturf
 tmp=$(mktemp -d)
 api=
 trap 'kill $api 2>/dev/null || true; rm -rf "$tmp"' EXIT
+# A copy, from wherever cargo builds (CARGO_TARGET_DIR may be shared with other builds).
+bin=$tmp/pronoturf
+cp "${CARGO_TARGET_DIR:-$PWD/target}/debug/pronoturf" "$bin"
 # shellcheck source=scripts/serve_lib.sh
 . scripts/serve_lib.sh
 start_api "$bin"

@@ -236,7 +236,7 @@ pub fn stats_table(s: &StoreStats) -> String {
 /// `pronoturf import`.
 /// Tells the API processes that data changed. With the in-process cache, another process's
 /// memory cannot be reached: its entries expire within their TTL (a minute at most).
-async fn invalidate_cache(settings: &Settings) {
+pub(crate) async fn invalidate_cache(settings: &Settings) {
     match Cache::new(settings.redis_url.as_ref()) {
         Ok(cache) => cache.invalidate().await,
         Err(e) => tracing::warn!(error = %e, "cannot reach the cache to invalidate it"),

@@ -142,7 +142,7 @@ async fn run(command: Command, settings: Settings) -> Result<ExitCode> {
         Command::Predict(args) => {
             predict::predict(open_store(&settings).await?, &settings, args).await
         }
-        Command::Bets(args) => predict::bets(open_store(&settings).await?, args).await,
+        Command::Bets(args) => predict::bets(open_store(&settings).await?, &settings, args).await,
     }
 }
 

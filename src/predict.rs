@@ -74,6 +74,8 @@ pub async fn predict(
         predict_day(store.as_ref(), dir, args.date).await
     })
     .await?;
+    // The API caches predictions, pronostics and value bets: make them stale now.
+    crate::cli::invalidate_cache(settings).await;
     let races = store.day_predictions(args.date).await?;
     let value = store.day_value_bets(args.date, DEFAULT_MIN_EDGE).await?;
     if args.json {
@@ -142,7 +144,7 @@ pub async fn predict(
 }
 
 /// `pronoturf bets ...`.
-pub async fn bets(store: Arc<dyn Store>, args: BetsArgs) -> Result<ExitCode> {
+pub async fn bets(store: Arc<dyn Store>, settings: &Settings, args: BetsArgs) -> Result<ExitCode> {
     match args.command {
         BetsCommand::Settle { date, json } => {
             let params = serde_json::json!({ "date": date });
@@ -150,6 +152,8 @@ pub async fn bets(store: Arc<dyn Store>, args: BetsArgs) -> Result<ExitCode> {
                 settle_day(store.as_ref(), date).await
             })
             .await?;
+            // The API caches performance and bankroll figures: make them stale now.
+            crate::cli::invalidate_cache(settings).await;
             if json {
                 println!("{}", serde_json::to_string_pretty(&summary)?);
             } else {

@@ -57,6 +57,7 @@ pub async fn list_tracks(State(state): State<AppState>) -> Result<Json<Vec<Track
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct MeetingsQuery {
     /// Day (YYYY-MM-DD); today in Paris when omitted.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub date: Option<NaiveDate>,
 }
 

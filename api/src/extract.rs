@@ -1,7 +1,7 @@
-//! House extractors: `Query` and `Path` whose rejections are problem+json like every other error.
+//! House extractors: `Query`, `Path` and `Json` whose rejections are problem+json like every other error.
 
 use crate::error::ApiError;
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequest, FromRequestParts};
 
 /// `axum::extract::Query` answering bad input with a 400 problem.
 #[derive(Debug, FromRequestParts)]
@@ -12,3 +12,8 @@ pub struct Query<T>(pub T);
 #[derive(Debug, FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct Path<T>(pub T);
+
+/// `axum::Json` answering a bad body with a problem (400 syntax, 415 not JSON, 422 wrong shape).
+#[derive(Debug, FromRequest)]
+#[from_request(via(axum::Json), rejection(ApiError))]
+pub struct Json<T>(pub T);

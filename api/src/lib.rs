@@ -1,23 +1,32 @@
-//! PronoTurf REST API (port 8000): the health contract, race data and job runs under `/api/v1`,
-//! documented by an OpenAPI 3.1 spec and a Swagger UI served from the binary.
+//! PronoTurf REST API (port 8000): the health contract, race data, predictions, performance,
+//! models and job runs under `/api/v1`, admin endpoints behind a bearer token, documented by an
+//! OpenAPI 3.1 spec and a Swagger UI served from the binary.
 
+pub mod admin;
 pub mod catalog;
+mod dates;
 pub mod docs;
 pub mod error;
 mod extract;
 pub mod health;
 pub mod jobs;
 pub mod metrics;
+pub mod models;
+pub mod performance;
+pub mod predictions;
 pub mod races;
+pub mod results;
 
 use axum::Router;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
-use axum::routing::get;
+use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use pronoturf_core::cache::Cache;
+use pronoturf_core::queue::{JobQueue, QueueError};
 use pronoturf_core::settings::Settings;
 use pronoturf_core::store::Store;
 use secrecy::ExposeSecret;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -48,23 +57,53 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     /// Settings read at start-up.
     pub settings: Arc<Settings>,
+    /// Where admin `POST /api/v1/admin/jobs` puts jobs (Redis, or in process).
+    pub queue: JobQueue,
+    /// Whether a worker reads `queue`: true on Redis (shared with the worker processes) or after
+    /// [`AppState::with_queue`]; a private in-process queue would swallow admin jobs.
+    pub queue_has_worker: bool,
+    /// Per-client-IP token buckets of the admin endpoints.
+    pub admin_limiter: Arc<admin::RateLimiter>,
 }
 
 impl AppState {
-    /// Builds the state; a malformed REDIS_URL is an error (Settings already checked the scheme).
+    /// Builds the state, with the job queue the settings name (Redis, or a fresh in-process one);
+    /// a malformed REDIS_URL is an error (Settings already checked the scheme).
     pub fn new(store: Arc<dyn Store>, settings: Settings) -> Result<Self, redis::RedisError> {
+        let queue = JobQueue::new(settings.redis_url.as_ref(), settings.queue.clone()).map_err(
+            |e| match e {
+                QueueError::Redis(e) => e,
+                other => redis::RedisError::from((
+                    redis::ErrorKind::InvalidClientConfig,
+                    "job queue",
+                    other.to_string(),
+                )),
+            },
+        )?;
         let redis = settings
             .redis_url
             .as_ref()
             .map(|url| redis::Client::open(url.expose_secret()))
             .transpose()?;
+        let queue_has_worker = settings.redis_url.is_some();
         Ok(Self {
             store,
             redis,
             cache: Arc::new(Cache::new(settings.redis_url.as_ref())?),
             metrics: metrics::Metrics::default(),
             settings: Arc::new(settings),
+            queue,
+            queue_has_worker,
+            admin_limiter: Arc::new(admin::RateLimiter::default()),
         })
+    }
+
+    /// The same state enqueueing on `queue`: `pronoturf serve` shares one in-process queue
+    /// between the API and its worker, so that a job enqueued over HTTP is run.
+    pub fn with_queue(mut self, queue: JobQueue) -> Self {
+        self.queue = queue;
+        self.queue_has_worker = true;
+        self
     }
 }
 
@@ -84,7 +123,18 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/meetings", get(catalog::list_meetings))
         .route("/api/v1/horses", get(catalog::search_horses))
         .route("/api/v1/horses/{id}", get(catalog::get_horse))
+        .route(
+            "/api/v1/races/{date}/{meeting}/{race}/predictions",
+            get(predictions::get_race_predictions),
+        )
+        .route("/api/v1/pronostics", get(predictions::list_pronostics))
+        .route("/api/v1/value-bets", get(predictions::list_value_bets))
+        .route("/api/v1/results", get(results::list_results))
+        .route("/api/v1/performance", get(performance::get_performance))
+        .route("/api/v1/models", get(models::list_models))
+        .route("/api/v1/models/{version}", get(models::get_model))
         .route("/api/v1/jobs/runs", get(jobs::list_job_runs))
+        .merge(admin_routes(state.clone()))
         .route("/metrics", get(metrics::expose))
         .merge(docs::routes())
         .fallback(not_found)
@@ -115,6 +165,17 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("request", method = %req.method(), uri = %req.uri().path(), request_id = %id)
         }))
         .layer(SetRequestIdLayer::new(request_id, Sequential::default()))
+}
+
+/// The admin endpoints, behind [`admin::guard`] (switch, rate limit, bearer token).
+fn admin_routes(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/jobs", post(admin::enqueue_job))
+        .route(
+            "/api/v1/admin/models/{version}/promote",
+            post(admin::promote_model),
+        )
+        .route_layer(axum::middleware::from_fn_with_state(state, admin::guard))
 }
 
 fn security_header(name: HeaderName, value: &'static str) -> SetResponseHeaderLayer<HeaderValue> {
@@ -176,7 +237,9 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    // The peer address is what the admin rate limit keys on.
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }

@@ -19,6 +19,7 @@ use utoipa::{IntoParams, ToSchema};
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RacesQuery {
     /// Day (YYYY-MM-DD, Paris date); today when omitted.
+    #[serde(default, deserialize_with = "crate::dates::optional_day")]
     pub date: Option<NaiveDate>,
     /// Only this racecourse (case-insensitive), e.g. VINCENNES.
     pub track: Option<String>,
@@ -117,6 +118,7 @@ pub struct RaceCardBody {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct RacePath {
     /// Day (YYYY-MM-DD).
+    #[serde(deserialize_with = "crate::dates::day")]
     pub date: NaiveDate,
     /// Meeting number (R), from 1.
     #[param(minimum = 1, maximum = 99)]
@@ -172,7 +174,7 @@ const OPEN_RACE_TTL: Duration = Duration::from_secs(30);
 const FINAL_RACE_TTL: Duration = Duration::from_secs(3600);
 
 /// A JSON body with the `x-cache` header saying whether the cache answered.
-fn json_bytes(body: Vec<u8>, cache: &'static str) -> Response {
+pub(crate) fn json_bytes(body: Vec<u8>, cache: &'static str) -> Response {
     (
         [
             (
@@ -271,7 +273,7 @@ fn race_response(card: RaceCard) -> RaceResponse {
 }
 
 /// Stable 64-bit FNV-1a: ETags must not change between processes or releases for the same bytes.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
     })
