@@ -301,6 +301,9 @@ pub async fn sync(store: Arc<dyn Store>, settings: &Settings, args: SyncArgs) ->
     let mut bar = SyncBar::new();
     let summary =
         sync::sync_days(store.clone(), &source, args.date, to, concurrency, &mut bar).await;
+    if summary.races > 0 {
+        invalidate_cache(settings).await;
+    }
     let (outcome, error) = if summary.errors.is_empty() {
         (JobOutcome::Succeeded, None)
     } else {

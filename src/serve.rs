@@ -34,8 +34,9 @@ pub async fn serve(
     )
     .await?;
     let queue = queue(&settings)?;
-    let state =
-        pronoturf_api::AppState::new(store.clone(), settings.clone()).context("REDIS_URL")?;
+    let state = pronoturf_api::AppState::new(store.clone(), settings.clone())
+        .context("REDIS_URL")?
+        .with_queue(queue.clone());
     let mut dashboard = pronoturf_dashboard::AppState::new(store.clone(), settings.clone())?;
     dashboard.cache = state.cache.clone();
     let worker = worker_ctx(store.clone(), &settings, queue.clone(), state.cache.clone())?;

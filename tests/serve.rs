@@ -34,11 +34,16 @@ fn free_port() -> u16 {
 
 /// GET over a bare socket: the status code and the body, or `None` while nothing listens.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
+    request(port, &format!("GET {path} HTTP/1.1\r\n"), "")
+}
+
+/// Sends `head` (request line) plus `extra` headers over a bare socket.
+fn request(port: u16, head: &str, extra: &str) -> Option<(u16, String)> {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).ok()?;
     stream.set_read_timeout(Some(Duration::from_secs(5))).ok()?;
     write!(
         stream,
-        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+        "{head}Host: localhost\r\nConnection: close\r\n{extra}\r\n"
     )
     .ok()?;
     let mut response = String::new();
@@ -96,6 +101,7 @@ fn serve_answers_on_the_api_and_dashboard_ports_and_stops_cleanly_on_sigterm() {
     for schedule in ["SYNC", "ODDS", "PREDICT", "RESULTS", "RETRAIN", "REPORT"] {
         cmd.env(format!("SCHEDULE_{schedule}"), "");
     }
+    cmd.env("ADMIN_TOKEN", "s3cret-token");
     let mut child = cmd
         .args(["serve", "--api-port", &port.to_string()])
         .args(["--dashboard-port", &dashboard_port.to_string()])
@@ -112,6 +118,25 @@ fn serve_answers_on_the_api_and_dashboard_ports_and_stops_cleanly_on_sigterm() {
     }
     let all = get(port, "/api/v1/health/all");
     let overview = get(dashboard_port, "/");
+    // A job enqueued over the admin API is run by the worker of the same process.
+    let body = r#"{"name":"report","date":"2026-06-14"}"#;
+    let enqueued = request(
+        port,
+        "POST /api/v1/admin/jobs HTTP/1.1\r\n",
+        &format!(
+            "Authorization: Bearer s3cret-token\r\nContent-Type: application/json\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        ),
+    );
+    let mut ran = false;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !ran && Instant::now() < deadline {
+        ran = get(port, "/api/v1/jobs/runs?limit=5").is_some_and(|(_, runs)| {
+            runs.contains("\"job\":\"report\"") && runs.contains("\"status\":\"succeeded\"")
+        });
+        std::thread::sleep(Duration::from_millis(200));
+    }
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
@@ -127,6 +152,8 @@ fn serve_answers_on_the_api_and_dashboard_ports_and_stops_cleanly_on_sigterm() {
     let (code, body) = all.expect("health/all answered");
     assert_eq!(code, 200, "{body}");
     assert!(body.contains("embedded"), "{body}");
+    assert_eq!(enqueued.map(|e| e.0), Some(202));
+    assert!(ran, "the report job enqueued over HTTP was not run");
     let (code, page) = overview.expect("the dashboard answered");
     assert_eq!(code, 200);
     assert!(
