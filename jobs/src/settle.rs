@@ -114,11 +114,6 @@ pub fn settle(mut bet: SimBet, card: Option<&RaceCard>) -> SimBet {
             finish("void", None);
             return bet;
         }
-        // Unclassified (fell, pulled up, disqualified): lost whatever is published later.
-        RunnerStatus::Dnf => {
-            finish("lost", None);
-            return bet;
-        }
         _ => {}
     }
     let lines: Vec<_> = card
@@ -126,6 +121,13 @@ pub fn settle(mut bet: SimBet, card: Option<&RaceCard>) -> SimBet {
         .iter()
         .filter(|p| p.bet_type == bet.bet_type)
         .collect();
+    // Unclassified (fell, pulled up, disqualified): lost whatever is published later. A place
+    // bet is settled only where its winners can be paid too (payout lines exist), so that the
+    // bankroll is never biased by settling losers alone.
+    if runner.status == RunnerStatus::Dnf && (bet.bet_type == WIN || !lines.is_empty()) {
+        finish("lost", None);
+        return bet;
+    }
     let has_result = card.race.arrival.is_some() || card.runners.iter().any(|r| r.finish.is_some());
     let ours = lines
         .iter()
@@ -136,8 +138,6 @@ pub fn settle(mut bet: SimBet, card: Option<&RaceCard>) -> SimBet {
         None if !lines.is_empty() => finish("lost", None),
         None if !has_result => {}
         None => {
-            let placed =
-                runner.status == RunnerStatus::Ran && runner.finish.is_some_and(|f| f <= 3);
             match bet.bet_type.as_str() {
                 WIN if runner.finish == Some(1) && runner.status == RunnerStatus::Ran => {
                     if let Some(o) = runner.odds_final {
@@ -145,7 +145,8 @@ pub fn settle(mut bet: SimBet, card: Option<&RaceCard>) -> SimBet {
                     }
                 }
                 WIN => finish("lost", None),
-                _ if !placed => finish("lost", None),
+                // Without SIMPLE_PLACE lines a placed runner's dividend is unknown: its losers
+                // wait with its winners (see above).
                 _ => {}
             }
         }

@@ -168,7 +168,11 @@ fn without_payouts_win_bets_settle_at_final_odds_and_place_bets_wait_for_their_d
     let void = settle(bet(7, PLACE), Some(&c));
     assert_eq!((void.status.as_str(), void.returned), ("void", Some(2.0)));
     let fell = card(&[(3, None, RunnerStatus::Dnf)], Vec::new());
-    assert_eq!(settle(bet(3, PLACE), Some(&fell)).status, "lost");
+    assert_eq!(settle(bet(3, WIN), Some(&fell)).status, "lost");
+    // Settling place losers while place winners wait would bias the bankroll down.
+    assert_eq!(settle(bet(3, PLACE), Some(&fell)).status, "pending");
+    let fourth = card(&[(9, Some(4), RunnerStatus::Ran)], Vec::new());
+    assert_eq!(settle(bet(9, PLACE), Some(&fourth)).status, "pending");
     let no_result = card(&[(3, None, RunnerStatus::Declared)], Vec::new());
     assert_eq!(settle(bet(3, WIN), Some(&no_result)).status, "pending");
     assert_eq!(settle(bet(3, WIN), None).returned, None);
