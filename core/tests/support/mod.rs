@@ -1,6 +1,6 @@
 //! Backends for Store tests shared by test files: SQLite always, MySQL/MariaDB when
 //! TEST_MYSQL_URL names a server (each test then works in a database of its own, dropped at the
-//! end). Under CI=true a missing TEST_MYSQL_URL is a failure. Same pattern as store_contract.rs.
+//! end). Under CI=true a missing TEST_MYSQL_URL is a failure.
 
 use pronoturf_core::settings::DatabaseUrl;
 use pronoturf_core::store::{self, Store};
@@ -55,7 +55,7 @@ pub async fn backends() -> Vec<Backend> {
     match std::env::var("TEST_MYSQL_URL") {
         Ok(server) if !server.is_empty() => {
             let db = format!(
-                "pronoturf_analytics_{}_{}",
+                "pronoturf_store_test_{}_{}",
                 std::process::id(),
                 COUNTER.fetch_add(1, Ordering::SeqCst)
             );
