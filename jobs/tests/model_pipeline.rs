@@ -1,17 +1,25 @@
 //! The model pipeline end to end on real data: a slice of the PMU history (../shared/history)
 //! goes into a fresh SQLite store; predicting without a champion is refused; training writes a
-//! champion; a day is predicted and settled, twice, with the same result.
+//! champion; a day is predicted and settled, twice, with the same result. And the Monday retrain
+//! as the scheduler enqueues it and the worker runs it.
 
 use chrono::NaiveDate;
+use pronoturf_core::cache::Cache;
 use pronoturf_core::history::read_history;
+use pronoturf_core::queue::{JobQueue, QueueConfig};
 use pronoturf_core::settings::DatabaseUrl;
 use pronoturf_core::store::{self, Store};
+use pronoturf_jobs::handlers::{JobDeps, standard_registry};
+use pronoturf_jobs::notify::Notifier;
 use pronoturf_jobs::predict::predict_day;
 use pronoturf_jobs::settle::{STRATEGIES, settle_day};
+use pronoturf_jobs::sync::Source;
 use pronoturf_jobs::train::{RetrainOptions, retrain};
+use pronoturf_jobs::worker::{Outcome, WorkerCtx, process_one};
 use pronoturf_ml::Registry;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 const PMU: &str = "pmu_fr_2026-01_2026-06-15.csv";
 
@@ -128,4 +136,56 @@ async fn real_history_trains_predicts_and_settles_idempotently() {
         .find(|p| p.strategy == STRATEGIES[0])
         .expect("a point");
     assert!((point.balance - (100.0 + top.returned - top.staked)).abs() < 1e-9);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_monday_retrain_job_run_by_the_worker_leaves_a_champion() {
+    if pmu_history().is_none() {
+        return;
+    }
+    // Arrange: history up to Sunday 2026-05-10, and the job the Monday 02:00 slot enqueues.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let models = dir.path().join("models");
+    let store = store_with_slice(dir.path(), day("2026-03-01"), day("2026-05-10")).await;
+    let deps = JobDeps {
+        store: store.clone(),
+        source: Source::Archive,
+        concurrency: 1,
+        notifier: Notifier::off(),
+        models_dir: models.clone(),
+        cache: Arc::new(Cache::new(None).expect("cache")),
+    };
+    let queue = JobQueue::new(None, QueueConfig::default()).expect("queue");
+    let ctx = WorkerCtx {
+        queue: queue.clone(),
+        store: store.clone(),
+        registry: Arc::new(standard_registry(&deps)),
+        notifier: Notifier::off(),
+        poll: Duration::from_millis(100),
+        shutdown_grace: Duration::from_secs(1),
+    };
+    queue
+        .enqueue("retrain", serde_json::json!({ "date": "2026-05-11" }))
+        .await
+        .expect("enqueue");
+
+    // Act
+    let outcome = process_one(&ctx).await.expect("worker");
+
+    // Assert: done, recorded, and a champion trained on the days before Monday.
+    assert!(matches!(outcome, Outcome::Done(_)), "{outcome:?}");
+    let runs = store.list_job_runs(5).await.expect("runs");
+    assert_eq!(runs[0].job, "retrain");
+    assert_eq!(runs[0].status, "succeeded", "{:?}", runs[0].error);
+    let registry = Registry::new(&models);
+    let champion = registry.champion().expect("pointer").expect("a champion");
+    let (_, model) = registry
+        .load_champion()
+        .expect("loads")
+        .expect("a champion model");
+    assert_eq!(model.trained_until, day("2026-05-10"));
+    assert_eq!(
+        runs[0].counts.as_ref().and_then(|c| c["champion"].as_str()),
+        Some(champion.as_str())
+    );
 }
