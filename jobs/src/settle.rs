@@ -109,12 +109,9 @@ pub fn settle(mut bet: SimBet, card: Option<&RaceCard>) -> SimBet {
             _ => 0.0,
         });
     };
-    match runner.status {
-        RunnerStatus::NonRunner => {
-            finish("void", None);
-            return bet;
-        }
-        _ => {}
+    if runner.status == RunnerStatus::NonRunner {
+        finish("void", None);
+        return bet;
     }
     let lines: Vec<_> = card
         .payouts
