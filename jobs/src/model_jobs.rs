@@ -1,6 +1,7 @@
 //! The model jobs as the worker runs them: predict (the day's predictions, pronostics and value
 //! bets, then a notification), retrain (Monday's challenger against the champion, then a
-//! notification) and results (the day's arrivals and payouts, then the simulated bets settled).
+//! notification) and results (the day's arrivals and payouts, then the simulated bets settled and,
+//! when new arrivals came in, a notification).
 
 use crate::handlers::{JobDeps, SyncJob, job_date};
 use crate::predict::predict_day;
@@ -77,6 +78,25 @@ impl JobHandler for ResultsJob {
         let d = &self.sync.deps;
         let settled = settle_day(d.store.as_ref(), date).await?;
         d.cache.invalidate().await;
+        // Hourly runs: say something only when new results came in.
+        let results = synced["results"].as_u64().unwrap_or(0);
+        if results > 0 {
+            let bets: Vec<String> = settled
+                .strategies
+                .iter()
+                .map(|(name, s)| format!("{name}: {} gagnés / {} joués", s.won, s.bets))
+                .collect();
+            d.notifier
+                .send_or_log(&format!(
+                    "PronoTurf: {results} arrivée(s) le {date}. Paris simulés: {}",
+                    if bets.is_empty() {
+                        "aucun".to_string()
+                    } else {
+                        bets.join(", ")
+                    }
+                ))
+                .await;
+        }
         Ok(serde_json::json!({ "sync": synced, "settle": settled }))
     }
 }
