@@ -20,8 +20,8 @@ pub async fn bind(settings: &Settings, port: u16) -> Result<TcpListener> {
         .with_context(|| format!("cannot listen on {address}"))
 }
 
-/// Runs the API, the dashboard, the worker and the scheduler until Ctrl-C or SIGTERM, then stops them all:
-/// the servers finish the requests in flight and the worker its running job.
+/// Runs the API, the dashboard, the worker and the scheduler until Ctrl-C or SIGTERM, then stops
+/// them all: the servers finish the requests in flight and the worker its running job.
 pub async fn serve(
     store: Arc<dyn Store>,
     settings: Settings,
