@@ -8,31 +8,9 @@ use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+mod support;
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port()
-}
-
-/// `pronoturf` in `dir`, with a clean environment, its own SQLite file and registry folder.
-fn pronoturf(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pronoturf"));
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/check.db", dir.display()),
-        )
-        .env("ML_MODELS_DIR", dir.join("ml_models"))
-        .env("RUST_LOG", "error");
-    cmd
-}
+use support::{free_port, pronoturf, text};
 
 fn run(mut cmd: Command, args: &[&str]) -> Output {
     cmd.args(args).output().expect("run pronoturf")
@@ -231,7 +209,7 @@ fn check_url_probes_only_the_given_url() {
     assert!(up.status.success(), "{}", text(&up.stdout));
     assert!(text(&up.stdout).ends_with("all 1 checks passed\n"));
     assert!(
-        !dir.path().join("check.db").exists(),
+        !dir.path().join("pronoturf.db").exists(),
         "--url opens no database"
     );
     let down = run(

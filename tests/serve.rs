@@ -2,35 +2,13 @@
 //! trained, predicted and settled; then every process in one, answering and stopping cleanly.
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::path::Path;
+use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-fn pronoturf(dir: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pronoturf"));
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env(
-            "DATABASE_URL",
-            format!("sqlite://{}/demo.db", dir.display()),
-        )
-        .env("ML_MODELS_DIR", dir.join("ml_models"))
-        .env("RUST_LOG", "error");
-    cmd
-}
+mod support;
 
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
+use support::{free_port, pronoturf, text};
 
 /// GET over a bare socket: the status code and the body, or `None` while nothing listens.
 fn get(port: u16, path: &str) -> Option<(u16, String)> {
