@@ -15,6 +15,25 @@ pub const MAX_PAGE: u32 = 100;
 /// Deepest offset of a search: deep pagination costs the database and no user reads that far.
 pub const MAX_OFFSET: u32 = 100_000;
 
+/// Checks a search page: `limit` 1 to [`MAX_PAGE`] (default 20), `offset` at most [`MAX_OFFSET`].
+pub(crate) fn page(limit: Option<u32>, offset: Option<u32>) -> Result<(u32, u32)> {
+    let limit = limit.unwrap_or(20);
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(ApiError::BadRequest {
+            code: "invalid_limit",
+            detail: format!("limit must be between 1 and {MAX_PAGE}, got {limit}"),
+        });
+    }
+    let offset = offset.unwrap_or(0);
+    if offset > MAX_OFFSET {
+        return Err(ApiError::BadRequest {
+            code: "invalid_offset",
+            detail: format!("offset must be at most {MAX_OFFSET}, got {offset}"),
+        });
+    }
+    Ok((limit, offset))
+}
+
 /// A racecourse.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TrackResponse {
@@ -122,10 +141,10 @@ pub async fn list_meetings(
     Ok(Json(meetings.into_iter().map(Into::into).collect()))
 }
 
-/// Query of `GET /api/v1/horses`.
+/// Query of the name searches: `GET /api/v1/horses`, `/jockeys` and `/trainers`.
 #[derive(Debug, Deserialize, IntoParams)]
-pub struct HorseSearch {
-    /// Name prefix, case-insensitive (empty: every horse).
+pub struct NameSearch {
+    /// Name prefix, case-insensitive (empty: everyone).
     pub q: Option<String>,
     /// Page size, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100)]
@@ -223,27 +242,14 @@ pub struct HorseFormResponse {
 }
 
 /// Horses by name prefix, paginated.
-#[utoipa::path(get, path = "/api/v1/horses", tag = "reference", params(HorseSearch), responses(
+#[utoipa::path(get, path = "/api/v1/horses", tag = "reference", params(NameSearch), responses(
     (status = 200, description = "Horses", body = [HorseResponse]),
     (status = 400, description = "Bad page", body = crate::error::Problem, content_type = "application/problem+json")))]
 pub async fn search_horses(
     State(state): State<AppState>,
-    Query(q): Query<HorseSearch>,
+    Query(q): Query<NameSearch>,
 ) -> Result<Json<Vec<HorseResponse>>> {
-    let limit = q.limit.unwrap_or(20);
-    if !(1..=MAX_PAGE).contains(&limit) {
-        return Err(ApiError::BadRequest {
-            code: "invalid_limit",
-            detail: format!("limit must be between 1 and {MAX_PAGE}, got {limit}"),
-        });
-    }
-    let offset = q.offset.unwrap_or(0);
-    if offset > MAX_OFFSET {
-        return Err(ApiError::BadRequest {
-            code: "invalid_offset",
-            detail: format!("offset must be at most {MAX_OFFSET}, got {offset}"),
-        });
-    }
+    let (limit, offset) = page(q.limit, q.offset)?;
     let prefix = q.q.unwrap_or_default();
     let horses = state.store.search_horses(&prefix, limit, offset).await?;
     Ok(Json(horses.into_iter().map(Into::into).collect()))

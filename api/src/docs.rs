@@ -2,7 +2,7 @@
 //! renders it (served from the binary: it works with no internet).
 
 use crate::{
-    admin, catalog, error, health, jobs, models, performance, predictions, races, results,
+    admin, catalog, error, health, jobs, models, people, performance, predictions, races, results,
 };
 use axum::Router;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
@@ -41,6 +41,10 @@ pub const DOCS_PATH: &str = "/api/v1/docs";
         catalog::list_meetings,
         catalog::search_horses,
         catalog::get_horse,
+        people::search_jockeys,
+        people::get_jockey,
+        people::search_trainers,
+        people::get_trainer,
         jobs::list_job_runs,
         admin::enqueue_job,
         admin::promote_model,
@@ -50,7 +54,7 @@ pub const DOCS_PATH: &str = "/api/v1/docs";
     tags(
         (name = "health", description = "Liveness and dependency health"),
         (name = "races", description = "Meetings, races, runners, results"),
-        (name = "reference", description = "Racecourses, meetings, horses"),
+        (name = "reference", description = "Racecourses, meetings, horses, jockeys, trainers"),
         (name = "predictions", description = "Model predictions, pronostics and value bets"),
         (name = "performance", description = "Simulated bets, bankroll, model against market"),
         (name = "models", description = "Model registry"),

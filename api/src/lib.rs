@@ -12,6 +12,7 @@ pub mod health;
 pub mod jobs;
 pub mod metrics;
 pub mod models;
+pub mod people;
 pub mod performance;
 pub mod predictions;
 pub mod races;
@@ -123,6 +124,10 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/meetings", get(catalog::list_meetings))
         .route("/api/v1/horses", get(catalog::search_horses))
         .route("/api/v1/horses/{id}", get(catalog::get_horse))
+        .route("/api/v1/jockeys", get(people::search_jockeys))
+        .route("/api/v1/jockeys/{id}", get(people::get_jockey))
+        .route("/api/v1/trainers", get(people::search_trainers))
+        .route("/api/v1/trainers/{id}", get(people::get_trainer))
         .route(
             "/api/v1/races/{date}/{meeting}/{race}/predictions",
             get(predictions::get_race_predictions),

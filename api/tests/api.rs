@@ -95,6 +95,8 @@ fn fixture() -> Vec<RaceCard> {
                     r.finish = Some(n);
                 }
                 r.odds_final = Some(2.0 + f64::from(n));
+                r.jockey = Some(format!("JOCKEY {n}"));
+                r.trainer = Some(format!("TRAINER {track}"));
                 r
             })
             .collect();
@@ -399,6 +401,10 @@ async fn the_openapi_spec_describes_every_route_and_the_docs_page_is_served_offl
         "/api/v1/meetings",
         "/api/v1/horses",
         "/api/v1/horses/{id}",
+        "/api/v1/jockeys",
+        "/api/v1/jockeys/{id}",
+        "/api/v1/trainers",
+        "/api/v1/trainers/{id}",
         "/api/v1/races/{date}/{meeting}/{race}/predictions",
         "/api/v1/pronostics",
         "/api/v1/value-bets",
@@ -470,6 +476,96 @@ async fn tracks_meetings_and_horses_are_served() {
     assert_eq!(app.json("/api/v1/horses/999999").await.0, 404);
     assert_eq!(app.json("/api/v1/horses?limit=101").await.0, 400);
     assert_eq!(app.json("/api/v1/horses/abc").await.0, 400);
+}
+
+/// Jockeys and trainers: search by prefix, record, form newest first, 404 and bad pages.
+async fn check_people(app: &App) {
+    let (status, jockeys) = app.json("/api/v1/jockeys?q=jockey&limit=2").await;
+    assert_eq!(status, 200, "{jockeys}");
+    let jockeys = jockeys.as_array().expect("array").clone();
+    assert_eq!(jockeys.len(), 2);
+    assert_eq!(jockeys[0]["name"], "JOCKEY 1");
+    // JOCKEY 1 won the only finished race and rode the two others, not yet run.
+    assert_eq!(
+        (jockeys[0]["runs"].as_i64(), jockeys[0]["wins"].as_i64()),
+        (Some(1), Some(1)),
+        "{}",
+        jockeys[0]
+    );
+    assert_eq!(jockeys[0]["win_rate"], 1.0);
+    let id = jockeys[0]["id"].as_i64().expect("id");
+    let (status, jockey) = app.json(&format!("/api/v1/jockeys/{id}")).await;
+    assert_eq!(status, 200, "{jockey}");
+    let form = jockey["form"].as_array().expect("form");
+    assert_eq!(form.len(), 3);
+    assert!(form.iter().all(|ride| ride["jockey"] == "JOCKEY 1"));
+    let won = form
+        .iter()
+        .find(|ride| ride["finish"] == 1)
+        .expect("the win");
+    assert_eq!(
+        (won["track"].as_str(), won["horse"].as_str()),
+        (Some("VINCENNES"), Some("HORSE 111"))
+    );
+
+    let (_, trainers) = app.json("/api/v1/trainers?q=trainer%20p").await;
+    assert_eq!(trainers.as_array().map(Vec::len), Some(1), "{trainers}");
+    assert_eq!(trainers[0]["name"], "TRAINER PAU");
+    let id = trainers[0]["id"].as_i64().expect("id");
+    let (status, trainer) = app.json(&format!("/api/v1/trainers/{id}")).await;
+    assert_eq!(status, 200, "{trainer}");
+    assert_eq!(trainer["person"]["name"], "TRAINER PAU");
+    assert_eq!(trainer["form"].as_array().map(Vec::len), Some(3));
+    assert!(
+        trainer["form"]
+            .as_array()
+            .expect("form")
+            .iter()
+            .all(|r| r["track"] == "PAU")
+    );
+
+    for missing in ["/api/v1/jockeys/999999", "/api/v1/trainers/999999"] {
+        let (status, body) = app.json(missing).await;
+        assert_eq!(
+            (status, body["code"].as_str()),
+            (404, Some("not_found")),
+            "{body}"
+        );
+    }
+    for bad in [
+        "/api/v1/jockeys?limit=0",
+        "/api/v1/trainers?limit=101",
+        "/api/v1/jockeys?offset=100001",
+        "/api/v1/trainers/abc",
+    ] {
+        assert_eq!(app.json(bad).await.0, 400, "{bad}");
+    }
+    let (_, none) = app.json("/api/v1/jockeys?q=%25").await;
+    assert_eq!(
+        none.as_array().map(Vec::len),
+        Some(0),
+        "a % is a letter, not a wildcard"
+    );
+}
+
+#[tokio::test]
+async fn jockeys_and_trainers_are_searched_with_their_form_on_sqlite() {
+    let (app, _) = spawn_app().await;
+    check_people(&app).await;
+}
+
+#[tokio::test]
+async fn jockeys_and_trainers_are_searched_with_their_form_on_mysql() {
+    let Some(db) = support::MySqlDb::create().await else {
+        return;
+    };
+    db.store
+        .upsert_race_cards(&fixture())
+        .await
+        .expect("fixture");
+    let app = spawn_app_with(db.store.clone(), &[], tempfile::tempdir().expect("dir")).await;
+    check_people(&app).await;
+    db.drop_db().await;
 }
 
 #[tokio::test]
