@@ -423,6 +423,43 @@ async fn a_schedule_slot_is_claimed_by_exactly_one_caller() {
 }
 
 #[tokio::test]
+async fn purging_forgets_the_claims_of_earlier_days_only() {
+    for b in backends().await {
+        for slot in ["2026-10-24T23:30", "2026-10-25T00:00", "2026-10-25T06:00"] {
+            assert!(
+                b.store
+                    .claim_schedule_slot("odds", slot, "a")
+                    .await
+                    .expect("claim")
+            );
+        }
+        let day = NaiveDate::from_ymd_opt(2026, 10, 25).expect("date");
+        let purged = b.store.purge_schedule_slots(day).await.expect("purge");
+        assert_eq!(purged, 1, "{}", b.name);
+        // The purged slot can be claimed again; the day's own claims still hold.
+        assert!(
+            b.store
+                .claim_schedule_slot("odds", "2026-10-24T23:30", "b")
+                .await
+                .expect("claim")
+        );
+        assert!(
+            !b.store
+                .claim_schedule_slot("odds", "2026-10-25T00:00", "b")
+                .await
+                .expect("claim")
+        );
+        assert!(
+            !b.store
+                .claim_schedule_slot("odds", "2026-10-25T06:00", "b")
+                .await
+                .expect("claim")
+        );
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn migrating_twice_is_harmless_and_health_reports_the_version() {
     for b in backends().await {
         b.store.migrate().await.expect("second migrate");

@@ -9,8 +9,10 @@
 //! * When several slots of one schedule passed while the process slept, only the latest fires.
 //! * A claimed slot whose enqueue failed (Redis down) stays in a backlog, retried on every tick
 //!   until the queue is back: nothing is lost, and there is no restart to do.
+//! * Once a Paris day, claims older than [`SLOT_RETENTION_DAYS`] are purged: the lock needs only
+//!   today's, the rest is kept a week for whoever wonders what fired.
 
-use chrono::{DateTime, Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveDate, NaiveTime, Utc};
 use pronoturf_core::queue::{Enqueued, JobQueue};
 use pronoturf_core::schedule::{PARIS, Slot};
 use pronoturf_core::settings::ScheduleSetting;
@@ -22,6 +24,8 @@ use std::sync::Arc;
 const MAX_SLEEP: Duration = Duration::seconds(30);
 /// Pause before retrying the backlog.
 const BACKLOG_RETRY: Duration = Duration::seconds(2);
+/// Days of slot claims kept in the Store.
+pub const SLOT_RETENTION_DAYS: u64 = 7;
 
 /// The time source, injected so tests can set the clock.
 pub trait Clock: Send + Sync {
@@ -76,6 +80,8 @@ pub struct Scheduler {
     /// Slots up to this instant have been looked at.
     cursor: DateTime<Utc>,
     backlog: Vec<Pending>,
+    /// The Paris day whose purge was last attempted.
+    purged_on: Option<NaiveDate>,
 }
 
 impl Scheduler {
@@ -93,6 +99,7 @@ impl Scheduler {
             ctx,
             cursor,
             backlog: Vec::new(),
+            purged_on: None,
         }
     }
 
@@ -100,6 +107,7 @@ impl Scheduler {
     /// backlog. Returns what was enqueued.
     pub async fn tick(&mut self) -> Vec<Fired> {
         let now = self.ctx.clock.now();
+        self.purge_old_claims(now).await;
         if now > self.cursor {
             for setting in &self.ctx.schedules {
                 let Some(cron) = &setting.cron else { continue };
@@ -132,6 +140,22 @@ impl Scheduler {
         }
         self.backlog = kept;
         fired
+    }
+
+    /// Purges old slot claims, at most once per Paris day: a failure (database down) is logged
+    /// and waits for tomorrow, the rows do no harm meanwhile.
+    async fn purge_old_claims(&mut self, now: DateTime<Utc>) {
+        let today = now.with_timezone(&PARIS).date_naive();
+        if self.purged_on == Some(today) {
+            return;
+        }
+        self.purged_on = Some(today);
+        let before = today - chrono::Days::new(SLOT_RETENTION_DAYS);
+        match self.ctx.store.purge_schedule_slots(before).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(purged = n, %before, "old schedule slot claims purged"),
+            Err(e) => tracing::warn!(error = %e, "could not purge old schedule slot claims"),
+        }
     }
 
     /// Claims the slot, then enqueues its job. `None` when another scheduler has the slot.

@@ -296,3 +296,57 @@ async fn the_run_loop_enqueues_due_slots_and_stops_on_shutdown() {
         .expect("stops")
         .expect("join");
 }
+
+#[tokio::test]
+async fn claims_older_than_a_week_are_purged_once_a_day_and_recent_ones_kept() {
+    let (store, _dir) = sqlite_store().await;
+    for slot in ["2026-11-28T06:00", "2026-11-29T06:00"] {
+        assert!(
+            store
+                .claim_schedule_slot("sync", slot, "old")
+                .await
+                .expect("claim")
+        );
+    }
+    let (queue, clock) = (memory(), ManualClock::at("2026-12-06T04:00:00Z"));
+    let mut scheduler = Scheduler::new(ctx(&queue, &store, &clock, vec![], "a"));
+    scheduler.tick().await;
+    assert!(
+        store
+            .claim_schedule_slot("sync", "2026-11-28T06:00", "b")
+            .await
+            .expect("claim"),
+        "eight days old: purged"
+    );
+    assert!(
+        !store
+            .claim_schedule_slot("sync", "2026-11-29T06:00", "b")
+            .await
+            .expect("claim"),
+        "seven days old: kept"
+    );
+    // Later the same day nothing more is purged, even a claim that is now too old.
+    assert!(
+        store
+            .claim_schedule_slot("sync", "2026-11-01T06:00", "c")
+            .await
+            .expect("claim")
+    );
+    clock.set("2026-12-06T20:00:00Z");
+    scheduler.tick().await;
+    assert!(
+        !store
+            .claim_schedule_slot("sync", "2026-11-01T06:00", "d")
+            .await
+            .expect("claim")
+    );
+    // The next Paris day purges again.
+    clock.set("2026-12-06T23:30:00Z");
+    scheduler.tick().await;
+    assert!(
+        store
+            .claim_schedule_slot("sync", "2026-11-01T06:00", "e")
+            .await
+            .expect("claim")
+    );
+}

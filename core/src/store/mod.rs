@@ -407,6 +407,10 @@ pub trait Store: Send + Sync + 'static {
     /// that keeps two schedulers from firing the same slot.
     async fn claim_schedule_slot(&self, schedule: &str, slot: &str, owner: &str) -> Result<bool>;
 
+    /// Forgets the claims of slots on days before `before` (Paris dates); returns how many.
+    /// Only today's claims matter to the lock and the catch-up, so old rows are dead weight.
+    async fn purge_schedule_slots(&self, before: NaiveDate) -> Result<u64>;
+
     /// Replaces the predictions of `day.date` by `day.model_version` in one transaction (other
     /// models' runs are kept); returns the runner rows written. Every race must be stored.
     async fn replace_predictions(&self, day: &DayPredictions) -> Result<u64>;

@@ -408,6 +408,15 @@ impl Store for SqliteStore {
         Ok(result.rows_affected() == 1)
     }
 
+    async fn purge_schedule_slots(&self, before: NaiveDate) -> Result<u64> {
+        // Slot labels are local `YYYY-MM-DDTHH:MM`: text order is time order.
+        let result = sqlx::query("delete from schedule_slots where slot < ?")
+            .bind(before.format("%Y-%m-%d").to_string())
+            .execute(&self.pool)
+            .await?;
+        Ok(result.rows_affected())
+    }
+
     async fn replace_predictions(&self, day: &DayPredictions) -> Result<u64> {
         self.replace_predictions_impl(day).await
     }
