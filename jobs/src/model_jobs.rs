@@ -9,8 +9,9 @@ use crate::settle::settle_day;
 use crate::train::{RetrainOptions, retrain};
 use crate::worker::JobHandler;
 use async_trait::async_trait;
-use chrono::Duration;
+use chrono::{Duration, NaiveDate};
 use pronoturf_core::queue::Job;
+use pronoturf_core::store::{RaceFilter, Store};
 
 /// `predict`: the champion predicts every stored race of the date.
 pub(crate) struct PredictJob {
@@ -73,14 +74,18 @@ pub(crate) struct ResultsJob {
 #[async_trait]
 impl JobHandler for ResultsJob {
     async fn run(&self, job: &Job) -> anyhow::Result<serde_json::Value> {
-        let synced = self.sync.run(job).await?;
         let date = job_date(job)?;
         let d = &self.sync.deps;
+        // The sync counts every arrival of the day, old or new: the difference is what is news.
+        let before = arrivals(d.store.as_ref(), date).await?;
+        let synced = self.sync.run(job).await?;
+        let new = arrivals(d.store.as_ref(), date)
+            .await?
+            .saturating_sub(before);
         let settled = settle_day(d.store.as_ref(), date).await?;
         d.cache.invalidate().await;
         // Hourly runs: say something only when new results came in.
-        let results = synced["results"].as_u64().unwrap_or(0);
-        if results > 0 {
+        if new > 0 {
             let bets: Vec<String> = settled
                 .strategies
                 .iter()
@@ -88,7 +93,7 @@ impl JobHandler for ResultsJob {
                 .collect();
             d.notifier
                 .send_or_log(&format!(
-                    "PronoTurf: {results} arrivée(s) le {date}. Paris simulés: {}",
+                    "PronoTurf: {new} nouvelle(s) arrivée(s) le {date}. Paris simulés: {}",
                     if bets.is_empty() {
                         "aucun".to_string()
                     } else {
@@ -97,6 +102,12 @@ impl JobHandler for ResultsJob {
                 ))
                 .await;
         }
-        Ok(serde_json::json!({ "sync": synced, "settle": settled }))
+        Ok(serde_json::json!({ "sync": synced, "new_arrivals": new, "settle": settled }))
     }
+}
+
+/// Races of `date` whose arrival is stored.
+async fn arrivals(store: &dyn Store, date: NaiveDate) -> anyhow::Result<usize> {
+    let races = store.list_races(date, &RaceFilter::default()).await?;
+    Ok(races.iter().filter(|r| r.has_result).count())
 }

@@ -1,15 +1,17 @@
 //! The Telegram client against a fake Bot API on port 0: the request it sends, a 429 honoured
 //! with its retry_after, a refusal reported, notifications off without a token; and the report
-//! job sending the daily report through it.
+//! job sending the daily report through it, and the results job announcing new arrivals once.
 
 mod common;
 
+use common::pmu::{client, nov5, nov5_payloads, shared_pmu};
 use common::{fake_telegram, sqlite_store};
 use pronoturf_core::queue::Job;
 use pronoturf_core::settings::Settings;
 use pronoturf_jobs::handlers::{JobDeps, standard_registry};
 use pronoturf_jobs::notify::{Notifier, NotifyError};
 use pronoturf_jobs::sync::Source;
+use pronoturf_pmu::mock::MockTurfinfo;
 use secrecy::SecretString;
 use serde_json::json;
 use std::time::{Duration, Instant};
@@ -138,4 +140,53 @@ async fn the_report_job_sends_the_daily_report_built_from_the_store() {
         "{text}"
     );
     assert!(text.contains("Races: 0 in 0 meeting(s)"), "{text}");
+}
+
+#[tokio::test]
+async fn the_results_job_announces_new_arrivals_once_not_every_hour() {
+    let Some(dir) = shared_pmu() else { return };
+    // Arrange: the recorded 2025-11-05 day behind a local Turfinfo, Telegram faked.
+    let mock = MockTurfinfo::start().await;
+    for (endpoint, body) in nov5_payloads(&dir) {
+        mock.serve(&endpoint.path(), body);
+    }
+    let (store, _dir) = sqlite_store().await;
+    let (base, fake) = fake_telegram().await;
+    let deps = JobDeps {
+        store: store.clone(),
+        source: Source::Network(client(&mock)),
+        concurrency: 2,
+        notifier: Notifier::telegram(&base, &token(), "42").expect("notifier"),
+        models_dir: "ml_models".into(),
+        cache: std::sync::Arc::new(pronoturf_core::cache::Cache::new(None).expect("cache")),
+    };
+    let registry = standard_registry(&deps);
+    let results = registry.get("results").expect("results");
+    let job = Job::new("results", json!({"date": nov5()}));
+    // Act: the 12:00 run, then the 13:00 run with nothing new.
+    let first = results.run(&job).await.expect("first run");
+    let second = results.run(&job).await.expect("second run");
+    // Assert
+    let arrived = store
+        .list_races(nov5(), &Default::default())
+        .await
+        .expect("races")
+        .iter()
+        .filter(|r| r.has_result)
+        .count();
+    assert!(arrived > 0, "the recorded programme has arrivals");
+    assert_eq!(first["new_arrivals"], json!(arrived));
+    assert_eq!(second["new_arrivals"], json!(0));
+    let received = fake.lock().expect("lock").received.clone();
+    assert_eq!(
+        received.len(),
+        1,
+        "one message for one batch of news: {received:?}"
+    );
+    let text = received[0].1["text"].as_str().expect("text");
+    assert!(
+        text.contains(&format!("{arrived} nouvelle(s) arrivée(s) le 2025-11-05"))
+            && text.contains("Paris simulés: aucun"),
+        "{text}"
+    );
 }

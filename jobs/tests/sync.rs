@@ -2,76 +2,17 @@
 //! under the real URL layout, `sync_days` runs against it, and the stored rows of the whole day
 //! are checked against the payloads. Under CI=true the payloads must be present.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::pmu::{client, nov5, nov5_payloads, r1c1, read, shared_pmu};
 use pronoturf_core::domain::{RaceKey, RunnerStatus};
 use pronoturf_core::settings::DatabaseUrl;
 use pronoturf_core::store::{self, ArchivedPayload, Store};
 use pronoturf_jobs::sync::{Source, SyncSummary, sync_days};
-use pronoturf_pmu::client::{ClientConfig, Endpoint, TurfinfoClient};
+use pronoturf_pmu::client::Endpoint;
 use pronoturf_pmu::mock::{MockResponse, MockTurfinfo};
-use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
-
-fn shared_pmu() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/pmu"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but {} is missing: the sync test needs the recorded payloads",
-        dir.display()
-    );
-    eprintln!("{} not found: sync test skipped", dir.display());
-    None
-}
-
-fn read(dir: &std::path::Path, name: &str) -> Vec<u8> {
-    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
-
-fn nov5() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2025, 11, 5).expect("date")
-}
-
-fn r1c1() -> RaceKey {
-    RaceKey {
-        date: nov5(),
-        meeting: 1,
-        race: 1,
-    }
-}
-
-/// The recorded payloads of 2025-11-05, keyed by their Turfinfo path.
-fn nov5_payloads(dir: &std::path::Path) -> Vec<(Endpoint, Vec<u8>)> {
-    let (date, meeting, race) = (nov5(), 1, 1);
-    vec![
-        (
-            Endpoint::Programme { date },
-            read(dir, "programme_2025-11-05.json"),
-        ),
-        (
-            Endpoint::Participants {
-                date,
-                meeting,
-                race,
-            },
-            read(dir, "participants_2025-11-05_R1C1_NANTES_trot-monte.json"),
-        ),
-        (
-            Endpoint::Rapports {
-                date,
-                meeting,
-                race,
-            },
-            read(
-                dir,
-                "rapports-definitifs_2025-11-05_R1C1_NANTES_trot-monte.json",
-            ),
-        ),
-    ]
-}
 
 async fn fresh_store() -> (Arc<dyn Store>, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -80,14 +21,6 @@ async fn fresh_store() -> (Arc<dyn Store>, tempfile::TempDir) {
         .await
         .expect("store");
     (store, dir)
-}
-
-fn client(mock: &MockTurfinfo) -> TurfinfoClient {
-    let mut config = ClientConfig::new(mock.base_url());
-    config.backoff_base = Duration::from_millis(5);
-    config.backoff_max = Duration::from_millis(20);
-    config.max_retries = 2;
-    TurfinfoClient::new(config).expect("client")
 }
 
 async fn sync(store: &Arc<dyn Store>, source: &Source, date: NaiveDate) -> SyncSummary {

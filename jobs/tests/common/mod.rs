@@ -2,6 +2,8 @@
 //! Bot API on port 0, and a private redis-server that a test may stop and restart.
 #![allow(dead_code)]
 
+pub mod pmu;
+
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::{Json, Router, routing::post};
