@@ -2,34 +2,18 @@
 //! under the real URL layout, `sync_days` runs against it, and the stored rows of the whole day
 //! are checked against the payloads. Under CI=true the payloads must be present.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::{read_payload as read, shared_pmu};
 use pronoturf_core::domain::{RaceKey, RunnerStatus};
 use pronoturf_core::settings::DatabaseUrl;
 use pronoturf_core::store::{self, ArchivedPayload, Store};
 use pronoturf_jobs::sync::{Source, SyncSummary, sync_days};
 use pronoturf_pmu::client::{ClientConfig, Endpoint, TurfinfoClient};
 use pronoturf_pmu::mock::{MockResponse, MockTurfinfo};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
-
-fn shared_pmu() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/pmu"));
-    if dir.is_dir() {
-        return Some(dir);
-    }
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but {} is missing: the sync test needs the recorded payloads",
-        dir.display()
-    );
-    eprintln!("{} not found: sync test skipped", dir.display());
-    None
-}
-
-fn read(dir: &std::path::Path, name: &str) -> Vec<u8> {
-    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
-}
 
 fn nov5() -> NaiveDate {
     NaiveDate::from_ymd_opt(2025, 11, 5).expect("date")

@@ -1,6 +1,12 @@
 //! Shared test helpers: a fresh SQLite store, queues in process and on Redis, a fake Telegram
-//! Bot API on port 0, and a private redis-server that a test may stop and restart.
+//! Bot API on port 0, the recorded Turfinfo payloads, and a private redis-server that a test may
+//! stop and restart.
 #![allow(dead_code)]
+
+mod private_redis;
+
+#[allow(unused_imports)] // not every test file kills Redis
+pub use private_redis::PrivateRedis;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -154,63 +160,26 @@ pub async fn fake_telegram() -> (url::Url, Arc<Mutex<FakeTelegram>>) {
     )
 }
 
-/// A redis-server of the test's own, on a free port, without persistence.
-pub struct PrivateRedis {
-    pub port: u16,
-    child: Option<std::process::Child>,
+/// The recorded Turfinfo payloads (../shared/pmu beside the checkout; SHARED_DIR overrides it for
+/// worktrees laid out elsewhere); their absence fails under CI=true and skips the test otherwise.
+pub fn shared_pmu() -> Option<std::path::PathBuf> {
+    let default = std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"));
+    let dir = std::env::var_os("SHARED_DIR")
+        .map_or(default, std::path::PathBuf::from)
+        .join("pmu");
+    if dir.is_dir() {
+        return Some(dir);
+    }
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "CI=true but {} is missing: the test needs the recorded payloads",
+        dir.display()
+    );
+    eprintln!("{} not found: test skipped", dir.display());
+    None
 }
 
-impl PrivateRedis {
-    pub fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let mut redis = Self { port, child: None };
-        redis.restart();
-        redis
-    }
-
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    /// Starts the server (again) on the same port and waits until it accepts connections.
-    pub fn restart(&mut self) {
-        let child = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &self.port.to_string(),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .args(["--bind", "127.0.0.1"])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server (is it installed?)");
-        self.child = Some(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("redis-server did not start on port {}", self.port);
-    }
-
-    /// Kills the server (as a crash would).
-    pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for PrivateRedis {
-    fn drop(&mut self) {
-        self.kill();
-    }
+/// One recorded payload.
+pub fn read_payload(dir: &std::path::Path, name: &str) -> Vec<u8> {
+    std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
