@@ -228,13 +228,19 @@ impl PrivateMariadb {
         }
     }
 
-    /// Stops the server the way an operator or a crash does: SIGTERM, or SIGKILL when `crash`.
-    pub fn stop(&mut self, crash: bool) {
-        if let Some(mut child) = self.child.take() {
-            let signal = if crash { "-KILL" } else { "-TERM" };
+    /// Sends `signal` (`-STOP` freezes it, `-CONT` thaws it) without waiting.
+    pub fn signal(&self, signal: &str) {
+        if let Some(child) = &self.child {
             let _ = Command::new("kill")
                 .args([signal, &child.id().to_string()])
                 .status();
+        }
+    }
+
+    /// Stops the server the way an operator or a crash does: SIGTERM, or SIGKILL when `crash`.
+    pub fn stop(&mut self, crash: bool) {
+        self.signal(if crash { "-KILL" } else { "-TERM" });
+        if let Some(mut child) = self.child.take() {
             let _ = child.wait();
         }
     }
