@@ -24,18 +24,6 @@ impl Clock for FixedClock {
     }
 }
 
-fn redis_server_available() -> bool {
-    let found = std::process::Command::new("redis-server")
-        .arg("--version")
-        .output()
-        .is_ok();
-    assert!(
-        found || std::env::var("CI").as_deref() != Ok("true"),
-        "CI needs redis-server"
-    );
-    found
-}
-
 /// Waits until `check` holds, for up to 15 s.
 async fn eventually(what: &str, check: impl Fn() -> bool) {
     let started = Instant::now();
@@ -50,7 +38,7 @@ async fn eventually(what: &str, check: impl Fn() -> bool) {
 
 #[tokio::test]
 async fn worker_and_scheduler_ride_out_a_redis_restart_and_nothing_is_lost() {
-    if !redis_server_available() {
+    if !PrivateRedis::available() {
         return;
     }
     // Arrange: a worker loop recording each job's effect, and a scheduler at 06:00 Paris.

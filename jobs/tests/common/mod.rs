@@ -1,8 +1,13 @@
 //! Shared test helpers: a fresh SQLite store, queues in process and on Redis, a fake Telegram
-//! Bot API on port 0, and a private redis-server that a test may stop and restart.
+//! Bot API on port 0, the recorded Turfinfo payloads, and a private redis-server that a test may
+//! stop and restart.
 #![allow(dead_code)]
 
 pub mod pmu;
+mod private_redis;
+
+#[allow(unused_imports)] // not every test file kills Redis
+pub use private_redis::PrivateRedis;
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -154,65 +159,4 @@ pub async fn fake_telegram() -> (url::Url, Arc<Mutex<FakeTelegram>>) {
         url::Url::parse(&format!("http://{addr}")).expect("url"),
         state,
     )
-}
-
-/// A redis-server of the test's own, on a free port, without persistence.
-pub struct PrivateRedis {
-    pub port: u16,
-    child: Option<std::process::Child>,
-}
-
-impl PrivateRedis {
-    pub fn start() -> Self {
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("free port")
-            .port();
-        let mut redis = Self { port, child: None };
-        redis.restart();
-        redis
-    }
-
-    pub fn url(&self) -> String {
-        format!("redis://127.0.0.1:{}", self.port)
-    }
-
-    /// Starts the server (again) on the same port and waits until it accepts connections.
-    pub fn restart(&mut self) {
-        let child = std::process::Command::new("redis-server")
-            .args([
-                "--port",
-                &self.port.to_string(),
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-            ])
-            .args(["--bind", "127.0.0.1"])
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .expect("redis-server (is it installed?)");
-        self.child = Some(child);
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        panic!("redis-server did not start on port {}", self.port);
-    }
-
-    /// Kills the server (as a crash would).
-    pub fn kill(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-}
-
-impl Drop for PrivateRedis {
-    fn drop(&mut self) {
-        self.kill();
-    }
 }

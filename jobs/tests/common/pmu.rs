@@ -8,21 +8,26 @@ use pronoturf_pmu::mock::MockTurfinfo;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The folder of recorded payloads; `None` (skip) outside CI when it is missing.
+/// The recorded Turfinfo payloads (../shared/pmu beside the checkout; SHARED_DIR overrides it for
+/// worktrees laid out elsewhere); their absence fails under CI=true and skips the test otherwise.
 pub fn shared_pmu() -> Option<PathBuf> {
-    let dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/pmu"));
+    let default = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared"));
+    let dir = std::env::var_os("SHARED_DIR")
+        .map_or(default, PathBuf::from)
+        .join("pmu");
     if dir.is_dir() {
         return Some(dir);
     }
     assert!(
         std::env::var("CI").as_deref() != Ok("true"),
-        "CI=true but {} is missing: this test needs the recorded payloads",
+        "CI=true but {} is missing: the test needs the recorded payloads",
         dir.display()
     );
     eprintln!("{} not found: test skipped", dir.display());
     None
 }
 
+/// One recorded payload.
 pub fn read(dir: &std::path::Path, name: &str) -> Vec<u8> {
     std::fs::read(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
