@@ -170,6 +170,7 @@ fn body_code(status: StatusCode) -> &'static str {
     match status {
         StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported_media_type",
         StatusCode::UNPROCESSABLE_ENTITY => "invalid_body",
+        StatusCode::PAYLOAD_TOO_LARGE => "body_too_large",
         _ => "malformed_body",
     }
 }

@@ -149,6 +149,7 @@ pub fn router(state: AppState) -> Router {
         ))
         .with_state(state)
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(axum::middleware::map_response(body_too_large_as_problem))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(cors)
         .layer(security_header(header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
@@ -202,6 +203,23 @@ fn cors(origins: &[String]) -> CorsLayer {
         ])
         .expose_headers([header::ETAG, HeaderName::from_static("x-request-id")])
         .max_age(Duration::from_secs(600))
+}
+
+/// tower-http refuses a declared over-long body with a plain-text 413 before any handler runs:
+/// answer it with a problem document like every other error.
+async fn body_too_large_as_problem(response: axum::response::Response) -> axum::response::Response {
+    let is_problem = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v == "application/problem+json");
+    if response.status() != StatusCode::PAYLOAD_TOO_LARGE || is_problem {
+        return response;
+    }
+    error::problem(
+        StatusCode::PAYLOAD_TOO_LARGE,
+        "body_too_large",
+        format!("the request body is over {BODY_LIMIT} bytes"),
+    )
 }
 
 async fn not_found(uri: axum::http::Uri) -> axum::response::Response {

@@ -7,7 +7,7 @@
 use crate::payload::{
     Course, Participant, Participants, Programme, Rapport, RapportDefinitif, RapportLigne, Reunion,
 };
-use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, Offset, TimeZone, Utc};
 use chrono_tz::Europe::Paris;
 use pronoturf_core::domain::{
     Discipline, Horse, Meeting, OddsKind, OddsSnapshot, Payout, Race, RaceCard, Runner,
@@ -328,9 +328,12 @@ fn dividend_per_euro(bet: &RapportDefinitif, line: &RapportLigne) -> Option<f64>
 }
 
 /// The local (Europe/Paris) date of an epoch-ms instant: PMU days start at Paris midnight.
+/// `None` when the local time is outside chrono's range: `date_naive` would panic there (the
+/// last hour of chrono's last day in UTC is past it in Paris; seen while writing the fuzz targets).
 fn paris_date(epoch_ms: i64) -> Option<NaiveDate> {
-    let utc: DateTime<Utc> = DateTime::from_timestamp_millis(epoch_ms)?;
-    Some(utc.with_timezone(&Paris).date_naive())
+    let utc = DateTime::<Utc>::from_timestamp_millis(epoch_ms)?.naive_utc();
+    let offset = Paris.offset_from_utc_datetime(&utc).fix();
+    utc.checked_add_offset(offset).map(|local| local.date())
 }
 
 fn centimes_to_euros(centimes: i64) -> f64 {

@@ -82,6 +82,15 @@ impl MySqlDb {
         })
     }
 
+    /// The URL of this database, for a pool of the test's own.
+    pub fn url(&self) -> String {
+        let base = self
+            .server
+            .rsplit_once('/')
+            .map_or(self.server.as_str(), |(b, _)| b);
+        format!("{base}/{}", self.name)
+    }
+
     /// Drops the database.
     pub async fn drop_db(self) {
         exec(

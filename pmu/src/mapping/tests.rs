@@ -287,3 +287,21 @@ fn payouts_are_converted_from_centimes_and_deduplicated() {
         "one combination, two labels, two payouts"
     );
 }
+
+#[test]
+fn a_meeting_date_at_the_end_of_chronos_range_is_skipped_not_a_panic() {
+    // Found while writing fuzz/fuzz_targets/programme.rs: the last instant chrono holds in UTC
+    // is an hour past its range in Paris, and `date_naive` panicked on it.
+    let max = chrono::NaiveDateTime::MAX.and_utc().timestamp_millis();
+    for ms in [max, max - 1_800_000, i64::MAX, i64::MIN] {
+        let body = format!(
+            r#"{{"programme":{{"date":{ms},"reunions":[{{"numOfficiel":1,
+            "hippodrome":{{"libelleCourt":"VICHY"}},"courses":[{{"numOrdre":1}}]}}]}}}}"#
+        );
+        let programme = parse_programme(body.as_bytes()).expect("valid payload");
+        assert!(race_cards_from_programme(&programme).is_empty(), "{ms}");
+    }
+    // Two hours before the end (Paris is UTC+1 on 31 December) still maps, to its Paris date.
+    let date = paris_date(max - 7_200_000);
+    assert_eq!(date, Some(chrono::NaiveDate::MAX));
+}
