@@ -76,12 +76,9 @@ pub async fn load(state: &AppState, filters: &Filters, today: NaiveDate) -> Resu
     );
     let (versions, champion) = registry?;
     let drift = match &champion {
-        Champion::Loaded(version, model) => Some(
-            state
-                .drift
-                .get(store.as_ref(), version, model.clone())
-                .await?,
-        ),
+        Champion::Loaded(version, model) => {
+            Some(state.drift.get(store.clone(), version, model.clone()).await)
+        }
         _ => None,
     };
     Ok(ModelData {

@@ -15,6 +15,8 @@ use std::time::{Duration, Instant};
 
 /// How long a drift report is reused: the features only change when races are added.
 pub const DRIFT_TTL: Duration = Duration::from_secs(600);
+/// Longest a page waits for a drift computation; the computation goes on after that.
+pub const DRIFT_WAIT: Duration = Duration::from_secs(5);
 /// Longest recent window compared, in days.
 const RECENT_DAYS: u64 = 60;
 /// Standardised mean difference from which a shift is flagged.
@@ -51,6 +53,8 @@ pub enum Drift {
         /// Features, largest |smd| first.
         features: Vec<FeatureDrift>,
     },
+    /// Still being computed (a large history takes a while).
+    Pending,
     /// No race was run after the training window.
     NoRecentRaces {
         /// Last day the champion learnt from.
@@ -65,9 +69,35 @@ pub struct DriftCache {
 }
 
 impl DriftCache {
-    /// The drift of champion `version`, reused when fresh, else computed from the Store. The lock
-    /// is held while computing, so concurrent requests wait for one computation.
+    /// The drift of champion `version`, or [`Drift::Pending`] when it takes longer than
+    /// [`DRIFT_WAIT`]: the computation runs in its own task, so it finishes for a later request.
     pub async fn get(
+        self: &Arc<Self>,
+        store: Arc<dyn Store>,
+        version: &str,
+        model: Arc<ServingModel>,
+    ) -> Arc<Drift> {
+        let cache = self.clone();
+        let version = version.to_string();
+        let task =
+            tokio::spawn(async move { cache.compute_once(store.as_ref(), &version, model).await });
+        match tokio::time::timeout(DRIFT_WAIT, task).await {
+            Ok(Ok(Ok(drift))) => drift,
+            Ok(Ok(Err(e))) => {
+                tracing::error!(error.cause_chain = ?e, "feature drift failed");
+                Arc::new(Drift::Pending)
+            }
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "feature drift task failed");
+                Arc::new(Drift::Pending)
+            }
+            Err(_) => Arc::new(Drift::Pending),
+        }
+    }
+
+    /// The drift reused when fresh, else computed from the Store. The lock is held while
+    /// computing, so concurrent requests wait for one computation.
+    async fn compute_once(
         &self,
         store: &dyn Store,
         version: &str,

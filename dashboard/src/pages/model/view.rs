@@ -380,6 +380,9 @@ fn importance_chart(importance: &[(String, f64, f64)]) -> Result<Option<Chart>> 
 fn drift_note(drift: Option<&Drift>) -> String {
     match drift {
         None => "Pas de champion chargé : pas de dérive à mesurer.".into(),
+        Some(Drift::Pending) => "La dérive est en cours de calcul (elle reconstruit les variables \
+             de tout l'historique) : rechargez la page dans une minute."
+            .into(),
         Some(Drift::NoRecentRaces { trained_until }) => format!(
             "Aucune course enregistrée après la fin de l'entraînement du champion ({}) : pas de \
              dérive à mesurer.",
