@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Server-side render time and weight of every dashboard page, release build, with both history
-# files (HKJC 2016-2023 and PMU 2026, ~129k runners) imported into a fresh SQLite database and the
-# in-process cache. Each request carries a distinct unknown parameter, so it misses the page cache
+# files (HKJC 2016-2023 and PMU 2026, ~129k runners) in a fresh SQLite database and the in-process
+# cache: HKJC imported, then `pronoturf demo --history PMU --no-serve` trains a model on all but the
+# last 14 race days, predicts those and settles their simulated bets (Performance and Modèle data). Each request carries a distinct unknown parameter, so it misses the page cache
 # and is rendered from the Store: the time is the full server-side cost (queries, charts,
 # template) over loopback. Prints, per page, the median and worst of RUNS requests and the size.
 # Targets (issue 6): under 100 ms and under 300 kB per page.
@@ -18,8 +19,9 @@ tmp=$(mktemp -d)
 dash=
 trap 'kill $dash 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
-export DATABASE_URL="sqlite://$tmp/bench.db" RUST_LOG=warn
-"$BIN" import "$shared/history/hkjc_2016-2023.csv" "$shared/history/pmu_fr_2026-01_2026-06-15.csv" >/dev/null
+export DATABASE_URL="sqlite://$tmp/bench.db" ML_MODELS_DIR="$tmp/ml_models" RUST_LOG=warn
+"$BIN" import "$shared/history/hkjc_2016-2023.csv" >/dev/null
+"$BIN" demo --history "$shared/history/pmu_fr_2026-01_2026-06-15.csv" --predict-days 14 --no-serve >/dev/null
 "$BIN" stats | grep -iE '^ *(races|runners)' || true
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 "$BIN" dashboard --port "$port" >"$tmp/dash.log" 2>&1 &
@@ -47,7 +49,13 @@ pages=(
   "recherche entraîneurs|/entraineurs"
   "entraîneur, tout|$(first_link '/entraineurs?q=M&periode=tout' /entraineurs/)"
   "exploitation|/exploitation"
+  "performance, 30 j|/performance?date=2026-06-15"
+  "performance, tout|/performance?periode=tout"
+  "performance, filtrée|/performance?periode=tout&confiance=30&value=1"
+  "modèle, 30 j|/modele?date=2026-06-15"
+  "modèle, tout|/modele?periode=tout"
   "export CSV, courses|/?date=2026-06-14&format=csv&tableau=courses"
+  "export CSV, perf. jours|/performance?periode=tout&format=csv&tableau=jours"
 )
 
 printf '%-26s %10s %10s %10s  %s\n' page "median ms" "max ms" "kB" path

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Real-browser check of the dashboard in headless Chromium (Debian's package): the PMU history is
-# imported into a fresh SQLite database, `pronoturf dashboard` is started on a free port, and every
+# loaded into a fresh SQLite database by `pronoturf demo --no-serve` (which also trains a model,
+# predicts the last 3 race days and settles their simulated bets, so the Performance and Modèle
+# pages and the predictions have data), `pronoturf dashboard` is started on a free port, and every
 # page must answer 200, load in Chromium with no console message (a CSP violation or a failed load
 # shows there), and leave a 1280x800 screenshot in ci-artifacts/dashboard/ (gitignored).
 # Exits non-zero on any failure. Usage: scripts/dashboard_browser_test.sh
@@ -18,8 +20,8 @@ rm -rf "$out"
 mkdir -p "$out"
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export DATABASE_URL="sqlite://$tmp/dash.db" RUST_LOG=warn
-"$bin" import "$shared/history/pmu_fr_2026-01_2026-06-15.csv" >/dev/null
+export DATABASE_URL="sqlite://$tmp/dash.db" ML_MODELS_DIR="$tmp/ml_models" RUST_LOG=warn
+"$bin" demo --history "$shared/history/pmu_fr_2026-01_2026-06-15.csv" --predict-days 3 --no-serve >/dev/null
 "$bin" dashboard --port "$port" >"$tmp/dash.log" 2>&1 &
 dash=$!
 base="http://127.0.0.1:$port"
@@ -45,6 +47,9 @@ pages=(
   "jockey|$(first_link '/jockeys?q=M&periode=tout' /jockeys/)"
   "entraineurs|/entraineurs?periode=tout"
   "entraineur|$(first_link '/entraineurs?q=M&periode=tout' /entraineurs/)"
+  "performance|/performance?periode=tout"
+  "performance-filtree|/performance?periode=tout&confiance=30&value=1"
+  "modele|/modele?periode=tout"
   "exploitation|/exploitation"
 )
 

@@ -3,6 +3,7 @@
 //! labels and, when it has several series, a legend. The SVG is the only HTML inserted unescaped
 //! in the pages (`|safe`); plotters escapes every text it writes, names from the data included.
 
+use chrono::{Days, NaiveDate};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -36,6 +37,19 @@ pub struct Series {
     pub name: String,
     /// (x, y) points in x order.
     pub points: Vec<(f64, f64)>,
+}
+
+/// A day as an x value: days since 1970-01-01, so day axes are numeric.
+pub fn day_x(d: NaiveDate) -> f64 {
+    (d - NaiveDate::default()).num_days() as f64
+}
+
+/// The `dd/mm/yy` tick label of an x value made by [`day_x`].
+pub fn day_label(x: f64) -> String {
+    NaiveDate::default()
+        .checked_add_days(Days::new(x.max(0.0).round() as u64))
+        .map(|d| d.format("%d/%m/%y").to_string())
+        .unwrap_or_default()
 }
 
 /// The colour of the `i`-th series.
@@ -73,16 +87,24 @@ fn draw(
     })
 }
 
-/// Horizontal bars, one per labelled category, top to bottom in the order given.
+/// Horizontal bars: for each labelled category (top to bottom in the order given), one bar per
+/// series; a legend when there are several series.
 pub fn horizontal_bars(
     title: &str,
     x_label: &str,
     y_label: &str,
-    bars: &[(String, f64)],
+    labels: &[String],
+    series: &[(String, Vec<f64>)],
 ) -> Result<Chart, String> {
-    let n = u32::try_from(bars.len().max(1)).map_err(|e| e.to_string())?;
-    let max = bars.iter().map(|b| b.1).fold(0.0_f64, f64::max).max(1.0) * 1.1;
-    let height = 90 + 24 * n;
+    let n = u32::try_from(labels.len().max(1)).map_err(|e| e.to_string())?;
+    let groups = series.len().max(1) as u32;
+    let max = series
+        .iter()
+        .flat_map(|s| s.1.iter().copied())
+        .fold(0.0_f64, f64::max)
+        .max(1.0)
+        * 1.1;
+    let height = 90 + 24 * n * groups.min(2) + if groups > 1 { 30 } else { 0 };
     draw(title, height, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 20))
@@ -92,11 +114,11 @@ pub fn horizontal_bars(
             .build_cartesian_2d(0.0..max, (0u32..n).into_segmented())
             .map_err(|e| e.to_string())?;
         let label = |v: &SegmentValue<u32>| match v {
-            // Bars are listed top down: segment 0 is drawn at the top.
+            // Categories are listed top down: segment 0 is drawn at the top.
             SegmentValue::CenterOf(i) => (n - 1)
                 .checked_sub(*i)
-                .and_then(|slot| bars.get(slot as usize))
-                .map(|b| b.0.clone())
+                .and_then(|slot| labels.get(slot as usize))
+                .cloned()
                 .unwrap_or_default(),
             _ => String::new(),
         };
@@ -111,20 +133,42 @@ pub fn horizontal_bars(
             .label_style((FONT, 15))
             .draw()
             .map_err(|e| e.to_string())?;
-        chart
-            .draw_series(bars.iter().enumerate().map(|(i, (_, v))| {
-                let slot = n - 1 - i as u32;
-                let mut bar = Rectangle::new(
-                    [
-                        (0.0, SegmentValue::Exact(slot)),
-                        (*v, SegmentValue::Exact(slot + 1)),
-                    ],
-                    colour(0).filled(),
-                );
-                bar.set_margin(3, 3, 0, 0);
-                bar
-            }))
-            .map_err(|e| e.to_string())?;
+        // Each category's band is split into one thin bar per series, in legend order.
+        let band = 18 / groups.min(3) as i32;
+        for (g, (name, values)) in series.iter().enumerate() {
+            let c = colour(g);
+            let offset = 3 + band * g as i32;
+            chart
+                .draw_series(values.iter().enumerate().map(|(i, v)| {
+                    let slot = n - 1 - i as u32;
+                    let mut bar = Rectangle::new(
+                        [
+                            (0.0, SegmentValue::Exact(slot)),
+                            (*v, SegmentValue::Exact(slot + 1)),
+                        ],
+                        c.filled(),
+                    );
+                    if groups > 1 {
+                        bar.set_margin(offset as u32, (21 - offset - band).max(0) as u32, 0, 0);
+                    } else {
+                        bar.set_margin(3, 3, 0, 0);
+                    }
+                    bar
+                }))
+                .map_err(|e| e.to_string())?
+                .label(name.clone())
+                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 12, y + 5)], c.filled()));
+        }
+        if series.len() > 1 {
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.9))
+                .border_style(BLACK)
+                .label_font((FONT, 14))
+                .draw()
+                .map_err(|e| e.to_string())?;
+        }
         Ok(())
     })
 }
@@ -190,7 +234,8 @@ pub fn lines(
     })
 }
 
-/// Grouped columns: for each category, one column per series, with a legend.
+/// Grouped columns: for each category, one column per series, with a legend. Negative values
+/// (losses) hang below a zero line.
 pub fn grouped_columns(
     title: &str,
     x_label: &str,
@@ -206,13 +251,18 @@ pub fn grouped_columns(
         .fold(0.0_f64, f64::max)
         .max(1.0)
         * 1.35;
+    let min = series
+        .iter()
+        .flat_map(|s| s.1.iter().copied())
+        .fold(0.0_f64, f64::min)
+        * 1.15;
     draw(title, 360, |root| {
         let mut chart = ChartBuilder::on(root)
             .caption(title, (FONT, 20))
             .margin(12)
             .x_label_area_size(44)
             .y_label_area_size(60)
-            .build_cartesian_2d(-0.5..(n as f64 - 0.5), 0.0..max)
+            .build_cartesian_2d(-0.5..(n as f64 - 0.5), min..max)
             .map_err(|e| e.to_string())?;
         let x_text = |x: &f64| {
             let i = x.round();
@@ -232,6 +282,14 @@ pub fn grouped_columns(
             .label_style((FONT, 15))
             .draw()
             .map_err(|e| e.to_string())?;
+        if min < 0.0 {
+            chart
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(-0.5, 0.0), (n as f64 - 0.5, 0.0)],
+                    BLACK.stroke_width(1),
+                )))
+                .map_err(|e| e.to_string())?;
+        }
         let width = 0.8 / groups;
         for (g, (name, values)) in series.iter().enumerate() {
             let c = colour(g);
@@ -278,12 +336,10 @@ mod tests {
 
     #[test]
     fn a_bar_chart_has_its_title_axis_labels_and_escaped_names_as_svg_text() {
-        let bars = vec![
-            ("1 – <script>".to_string(), 40.0),
-            ("2 – BRAVO".to_string(), 60.0),
-        ];
-        let chart =
-            horizontal_bars("Probabilité", "Probabilité (%)", "Partant", &bars).expect("drawn");
+        let labels = vec!["1 – <script>".to_string(), "2 – BRAVO".to_string()];
+        let bars = vec![("Marché".to_string(), vec![40.0, 60.0])];
+        let chart = horizontal_bars("Probabilité", "Probabilité (%)", "Partant", &labels, &bars)
+            .expect("drawn");
         assert!(
             chart
                 .svg
@@ -300,6 +356,21 @@ mod tests {
             chart.svg.matches("<rect").count() >= 3,
             "background and two bars"
         );
+    }
+
+    #[test]
+    fn two_bar_series_get_a_legend_and_losses_hang_below_zero() {
+        let labels = vec!["1 · A".to_string(), "2 · B".to_string()];
+        let two = vec![
+            ("Modèle".to_string(), vec![30.0, 70.0]),
+            ("Marché".to_string(), vec![45.0, 55.0]),
+        ];
+        let chart = horizontal_bars("P", "x", "y", &labels, &two).expect("drawn");
+        assert!(chart.svg.contains("\nModèle\n</text>") && chart.svg.contains("\nMarché\n</text>"));
+        let days = vec!["01/01".to_string(), "02/01".to_string()];
+        let pnl = vec![("top".to_string(), vec![-3.0, 2.0])];
+        let columns = grouped_columns("Gains", "Jour", "€", &days, &pnl).expect("drawn");
+        assert!(columns.svg.contains("\n-3\n</text>") || columns.svg.contains("\n-2\n</text>"));
     }
 
     #[test]

@@ -30,6 +30,9 @@ pub enum PageError {
     /// A CSV export failed to write.
     #[error("csv: {0}")]
     Csv(#[from] csv::Error),
+    /// A blocking computation (model files, features) did not finish.
+    #[error("background task: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 /// Result of the handlers.

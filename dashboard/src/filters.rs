@@ -1,5 +1,6 @@
-//! The query string every page reads: filters (période, pistes, disciplines), the auto-refresh
-//! toggle, the chosen date, a search text and the CSV export switch. Filters are written back
+//! The query string every page reads: filters (période, pistes, disciplines, confiance minimale,
+//! value bets seulement), the auto-refresh toggle, the chosen date, a search text and the CSV
+//! export switch. Filters are written back
 //! into every link, so navigation keeps them. Malformed values are a 400, never a 500.
 
 use crate::error::PageError;
@@ -17,6 +18,10 @@ pub const DISCIPLINES: [(&str, &str); 6] = [
     ("STEEPLECHASE", "Steeple-chase"),
     ("CROSS", "Cross"),
 ];
+
+/// Edge (p_win × morning odds − 1) above which a runner is a value bet: the threshold
+/// `pronoturf predict`, the API and the value strategy use.
+pub const VALUE_EDGE: f64 = 0.10;
 
 /// Most tracks one filter may name: a guard against absurd query strings.
 const MAX_TRACKS: usize = 30;
@@ -104,6 +109,10 @@ pub struct Filters {
     pub auto_refresh: bool,
     /// The date the period ends at (and the overview's day); `None` is today.
     pub date: Option<NaiveDate>,
+    /// Minimum model win probability, in percent, of the predictions and bets shown.
+    pub min_confidence: Option<u8>,
+    /// Only value bets (edge above [`VALUE_EDGE`]).
+    pub value_only: bool,
 }
 
 impl Filters {
@@ -120,6 +129,18 @@ impl Filters {
             tracks: self.tracks.clone(),
             disciplines: self.disciplines.clone(),
         }
+    }
+
+    /// The minimum win probability as a share, when one is chosen.
+    pub fn min_p_win(&self) -> Option<f64> {
+        self.min_confidence.map(|c| f64::from(c) / 100.0)
+    }
+
+    /// Whether a prediction with win probability `p_win` and `edge` passes the confidence and
+    /// value filters.
+    pub fn keeps(&self, p_win: f64, edge: Option<f64>) -> bool {
+        self.min_p_win().is_none_or(|min| p_win >= min)
+            && (!self.value_only || edge.is_some_and(|e| e > VALUE_EDGE))
     }
 
     /// The period just before [`Self::period_filter`], of the same length; `None` for "Tout".
@@ -155,6 +176,12 @@ impl Filters {
         }
         if let Some(date) = self.date {
             s.append_pair("date", &date.to_string());
+        }
+        if let Some(c) = self.min_confidence {
+            s.append_pair("confiance", &c.to_string());
+        }
+        if self.value_only {
+            s.append_pair("value", "1");
         }
         if self.auto_refresh {
             s.append_pair("auto", "1");
@@ -236,6 +263,16 @@ impl Params {
                     })?;
                     p.filters.date = Some(date);
                 }
+                "confiance" if value.is_empty() => {}
+                "confiance" => {
+                    let c: u8 = value.parse().ok().filter(|c| *c <= 100).ok_or_else(|| {
+                        PageError::BadRequest(format!(
+                            "Confiance invalide « {value} » : un pourcentage de 0 à 100."
+                        ))
+                    })?;
+                    p.filters.min_confidence = (c > 0).then_some(c);
+                }
+                "value" => p.filters.value_only = value == "1",
                 "auto" => p.filters.auto_refresh = value == "1",
                 "q" => {
                     check_length("q", value)?;
@@ -306,12 +343,30 @@ mod tests {
             "discipline=golf",
             "date=14-06-2026",
             "format=pdf",
+            "confiance=120",
+            "confiance=beaucoup",
         ] {
             let e = Params::parse(bad).expect_err(bad);
             assert!(matches!(e, PageError::BadRequest(_)), "{bad}");
         }
         let long = format!("q={}", "a".repeat(101));
         assert!(Params::parse(&long).is_err());
+    }
+
+    #[test]
+    fn confidence_and_value_filters_are_kept_and_select_predictions() {
+        let p = Params::parse("confiance=25&value=1&periode=7j").expect("valid");
+        assert_eq!(p.filters.query(), "periode=7j&confiance=25&value=1");
+        assert!(p.filters.keeps(0.25, Some(0.11)));
+        assert!(!p.filters.keeps(0.24, Some(0.5)), "below the confidence");
+        assert!(
+            !p.filters.keeps(0.5, Some(0.10)),
+            "an edge of 0.10 is not above it"
+        );
+        assert!(!p.filters.keeps(0.5, None), "no odds, no edge");
+        let none = Params::parse("confiance=0").expect("valid");
+        assert_eq!(none.filters.min_confidence, None);
+        assert!(none.filters.keeps(0.0, None));
     }
 
     #[test]

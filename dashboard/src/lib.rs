@@ -1,7 +1,7 @@
 //! PronoTurf analysts' dashboard (port 8501): server-rendered pages (askama templates in the
 //! top-level `templates/` folder) with charts drawn server-side as inline SVG (plotters), reading
-//! the Store directly. Works without JavaScript; one module per page under [`pages`], so that
-//! pages (Performance, Modèle) slot in beside the others.
+//! the Store and the model registry directly. Works without JavaScript; one module per page
+//! under [`pages`].
 
 pub mod charts;
 pub mod error;
@@ -47,6 +47,8 @@ pub struct AppState {
     pub http: reqwest::Client,
     /// Settings read at start-up.
     pub settings: Arc<Settings>,
+    /// The champion's feature drift, reused for a few minutes (costly to compute).
+    pub drift: Arc<pages::model::drift::DriftCache>,
 }
 
 impl AppState {
@@ -66,6 +68,7 @@ impl AppState {
             cache: Arc::new(Cache::new(settings.redis_url.as_ref())?),
             http,
             settings: Arc::new(settings),
+            drift: Arc::default(),
         })
     }
 }

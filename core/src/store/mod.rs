@@ -12,7 +12,8 @@ mod sqlite;
 mod write;
 
 pub use analytics::{
-    DailyCount, MonthlyRecord, PeriodFigures, PeriodFilter, Person, PersonSummary, RideLine,
+    BetDimension, BetFilter, BetGroup, DailyCount, DataQuality, MonthlyRecord, ODDS_BANDS,
+    PeriodFigures, PeriodFilter, Person, PersonSummary, PredictedRunner, RideLine, RunnerName,
 };
 pub use mysql::MySqlStore;
 pub use predictions::{
@@ -435,6 +436,19 @@ pub trait Store: Send + Sync + 'static {
 
     /// For each job, its latest run of each status (running, succeeded, failed), newest first.
     async fn latest_job_runs(&self) -> Result<Vec<JobRun>>;
+
+    /// Simulated bets of the races and predictions `filter` selects, per strategy and `by`.
+    async fn sim_bet_groups(&self, filter: &BetFilter, by: BetDimension) -> Result<Vec<BetGroup>>;
+
+    /// Runners of the latest prediction run of each day, in races with a result that `filter`
+    /// selects, with their odds and finish, in race order.
+    async fn predicted_runners(&self, filter: &PeriodFilter) -> Result<Vec<PredictedRunner>>;
+
+    /// Horse names of every runner of a day.
+    async fn day_runner_names(&self, date: NaiveDate) -> Result<Vec<RunnerName>>;
+
+    /// Data-quality counts of the races `filter` selects; races before `before` are past.
+    async fn data_quality(&self, filter: &PeriodFilter, before: NaiveDate) -> Result<DataQuality>;
 
     /// Headline figures (races, runners, favourites' wins...) of the races `filter` selects.
     async fn period_figures(&self, filter: &PeriodFilter) -> Result<PeriodFigures>;

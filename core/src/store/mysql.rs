@@ -5,7 +5,8 @@
 mod predictions;
 
 use super::analytics::{
-    DailyCount, MonthlyRecord, PeriodFigures, PeriodFilter, Person, PersonSummary, RideLine, Role,
+    BetDimension, BetFilter, BetGroup, DailyCount, DataQuality, MonthlyRecord, PeriodFigures,
+    PeriodFilter, Person, PersonSummary, PredictedRunner, RideLine, Role, RunnerName,
 };
 use super::predictions::{BankrollPoint, DayPredictions, SimBet, StoredRacePrediction, ValueBet};
 use super::rows::{
@@ -315,6 +316,22 @@ impl Store for MySqlStore {
 
     async fn latest_job_runs(&self) -> Result<Vec<JobRun>> {
         self.read_latest_job_runs().await
+    }
+
+    async fn sim_bet_groups(&self, filter: &BetFilter, by: BetDimension) -> Result<Vec<BetGroup>> {
+        self.read_bet_groups(filter, by).await
+    }
+
+    async fn predicted_runners(&self, filter: &PeriodFilter) -> Result<Vec<PredictedRunner>> {
+        self.read_predicted_runners(filter).await
+    }
+
+    async fn day_runner_names(&self, date: NaiveDate) -> Result<Vec<RunnerName>> {
+        self.read_day_runner_names(date).await
+    }
+
+    async fn data_quality(&self, filter: &PeriodFilter, before: NaiveDate) -> Result<DataQuality> {
+        self.read_data_quality(filter, before).await
     }
 
     async fn period_figures(&self, filter: &PeriodFilter) -> Result<PeriodFigures> {

@@ -12,7 +12,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Response;
-use chrono::{Days, NaiveDate};
+use chrono::NaiveDate;
 use pronoturf_core::store::{FormLine, HorseSummary};
 
 /// Races read for a horse's page, newest first.
@@ -217,20 +217,13 @@ pub fn finish_text(status: &str, finish: Option<u32>) -> String {
 pub fn positions_chart(
     points: impl Iterator<Item = (NaiveDate, Option<u32>)>,
 ) -> Result<Option<Chart>> {
-    let epoch = NaiveDate::default();
     let mut points: Vec<(f64, f64)> = points
-        .filter_map(|(d, f)| f.map(|f| ((d - epoch).num_days() as f64, -f64::from(f))))
+        .filter_map(|(d, f)| f.map(|f| (charts::day_x(d), -f64::from(f))))
         .collect();
     if points.is_empty() {
         return Ok(None);
     }
     points.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let date_text = move |v: f64| {
-        epoch
-            .checked_add_days(Days::new(v.max(0.0).round() as u64))
-            .map(|d| d.format("%d/%m/%y").to_string())
-            .unwrap_or_default()
-    };
     charts::lines(
         "Classement à l'arrivée au fil des courses",
         "Date de la course",
@@ -239,7 +232,7 @@ pub fn positions_chart(
             name: "Place".into(),
             points,
         }],
-        &date_text,
+        &charts::day_label,
         // Positions are drawn negated so that the winner sits at the top.
         &|y| {
             if y <= -1.0 && (y - y.round()).abs() < 1e-6 {

@@ -3,9 +3,12 @@
 //! (navigation, filter form, auto-refresh) and the short page cache.
 
 pub mod horses;
+pub mod model;
 pub mod ops;
 pub mod overview;
 pub mod people;
+pub mod performance;
+pub mod predictions;
 pub mod race;
 pub mod search;
 
@@ -28,6 +31,8 @@ pub fn routes() -> Router<AppState> {
         .route("/jockeys/{id}", get(people::show_jockey))
         .route("/entraineurs", get(people::search_trainers))
         .route("/entraineurs/{id}", get(people::show_trainer))
+        .route("/performance", get(performance::show))
+        .route("/modele", get(model::show))
         .route("/exploitation", get(ops::show))
 }
 
@@ -67,6 +72,10 @@ pub struct FilterForm {
     pub search: Option<String>,
     /// Auto-refresh kept by the form.
     pub auto_refresh: bool,
+    /// Minimum model win probability in percent (empty for none).
+    pub min_confidence: String,
+    /// Value bets only.
+    pub value_only: bool,
 }
 
 /// What `base.html` needs on every page.
@@ -83,8 +92,10 @@ pub struct Layout {
     pub form: Option<FilterForm>,
 }
 
-const NAV: [(&str, &str); 5] = [
+const NAV: [(&str, &str); 7] = [
     ("/", "Vue d'ensemble"),
+    ("/performance", "Performance"),
+    ("/modele", "Modèle"),
     ("/chevaux", "Chevaux"),
     ("/jockeys", "Jockeys"),
     ("/entraineurs", "Entraîneurs"),
@@ -158,8 +169,41 @@ impl Layout {
             date: filters.date.map(|d| d.to_string()).unwrap_or_default(),
             search: search.map(str::to_string),
             auto_refresh: filters.auto_refresh,
+            min_confidence: filters
+                .min_confidence
+                .map(|c| c.to_string())
+                .unwrap_or_default(),
+            value_only: filters.value_only,
         });
         self
+    }
+}
+
+/// The CSV download links of a page's tables, with the page's filters.
+pub struct CsvLinks {
+    links: Vec<(&'static str, String)>,
+}
+
+impl CsvLinks {
+    /// The links of `tables` on the page at `path`.
+    pub fn new(path: &str, filters: &Filters, tables: &[&'static str]) -> Self {
+        let links = tables
+            .iter()
+            .map(|t| {
+                let query = filters.query_with(&[("format", "csv"), ("tableau", t)]);
+                (*t, link(path, &query))
+            })
+            .collect();
+        Self { links }
+    }
+
+    /// The link of table `name` (empty for a table the page does not offer).
+    pub fn get(&self, name: &str) -> String {
+        self.links
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, href)| href.clone())
+            .unwrap_or_default()
     }
 }
 

@@ -1,6 +1,6 @@
-//! Vue d'ensemble (`/`): the meetings and races of the chosen day, the headline figures of the
-//! period beside the previous period of the same length, and races per day. An empty database
-//! shows how to fill it instead of an error.
+//! Vue d'ensemble (`/`): the meetings and races of the chosen day, the model's pronostics and
+//! value bets of that day, the headline figures of the period beside the previous period of the
+//! same length, and races per day. An empty database shows how to fill it instead of an error.
 
 use super::{Layout, cached, link};
 use crate::charts::{self, Chart, Series};
@@ -15,8 +15,12 @@ use axum::response::Response;
 use chrono::{Days, NaiveDate};
 use pronoturf_core::domain::normalise_name;
 use pronoturf_core::store::{
-    DailyCount, MeetingSummary, PeriodFigures, PeriodFilter, RaceFilter, RaceSummary, TrackSummary,
+    DailyCount, MeetingSummary, PeriodFigures, PeriodFilter, RaceFilter, RaceSummary, RunnerName,
+    StoredRacePrediction, TrackSummary,
 };
+
+mod picks;
+pub use picks::{PickLine, Picks, ValueLine};
 
 /// What the page shows, read from the Store.
 pub struct OverviewData {
@@ -37,6 +41,10 @@ pub struct OverviewData {
     pub daily: Vec<DailyCount>,
     /// The period's Store filter.
     pub period: PeriodFilter,
+    /// The model's predictions of the day's races (latest run).
+    pub predictions: Vec<StoredRacePrediction>,
+    /// Horse names of the day's runners, for the predictions.
+    pub names: Vec<RunnerName>,
 }
 
 /// Reads everything the page needs.
@@ -47,7 +55,7 @@ pub async fn load(state: &AppState, filters: &Filters, today: NaiveDate) -> Resu
     let previous_filter = filters.previous_filter(today);
     let empty = RaceFilter::default();
     // Independent reads run together: SQLite answers each on its own pooled connection.
-    let (races, meetings, tracks, current, previous, daily) = tokio::join!(
+    let (races, meetings, tracks, current, previous, daily, predictions, names) = tokio::join!(
         store.list_races(day, &empty),
         store.list_meetings(day),
         store.list_tracks(),
@@ -59,6 +67,8 @@ pub async fn load(state: &AppState, filters: &Filters, today: NaiveDate) -> Resu
             }
         },
         store.daily_counts(&period),
+        store.day_predictions(day),
+        store.day_runner_names(day),
     );
     Ok(OverviewData {
         day,
@@ -69,6 +79,8 @@ pub async fn load(state: &AppState, filters: &Filters, today: NaiveDate) -> Resu
         previous: previous?,
         daily: daily?,
         period,
+        predictions: predictions?,
+        names: names?,
     })
 }
 
@@ -84,7 +96,9 @@ pub async fn show(State(state): State<AppState>, uri: Uri, params: Params) -> Re
     let filters = params.filters;
     if params.format == Format::Csv {
         let data = load(&state, &filters, today).await?;
-        return export::respond(tables(&data), params.table.as_deref());
+        let mut all = tables(&data);
+        all.extend(picks::tables(&data, &filters));
+        return export::respond(all, params.table.as_deref());
     }
     cached(&state, &uri, async {
         let data = load(&state, &filters, today).await?;
@@ -142,6 +156,8 @@ pub struct OverviewPage {
     pub layout: Layout,
     /// `14/06/2026`.
     pub day: String,
+    /// `2026-06-14`, for commands.
+    pub day_iso: String,
     /// Previous and next day, filters kept.
     pub prev_day_href: String,
     /// Next day.
@@ -162,6 +178,12 @@ pub struct OverviewPage {
     pub csv_races: String,
     /// CSV of the figures.
     pub csv_figures: String,
+    /// The model's pronostics and value bets of the day.
+    pub picks: Picks,
+    /// CSV of the pronostics.
+    pub csv_picks: String,
+    /// CSV of the value bets.
+    pub csv_values: String,
 }
 
 impl OverviewPage {
@@ -186,6 +208,7 @@ impl OverviewPage {
         Ok(Self {
             layout,
             day: format::date(data.day),
+            day_iso: data.day.to_string(),
             prev_day_href: day_link(data.day.checked_sub_days(Days::new(1))),
             next_day_href: day_link(data.day.checked_add_days(Days::new(1))),
             empty_store: data.tracks.is_empty(),
@@ -201,6 +224,15 @@ impl OverviewPage {
             csv_figures: link(
                 "/",
                 &filters.query_with(&[("format", "csv"), ("tableau", "chiffres")]),
+            ),
+            picks: picks::picks(data, filters),
+            csv_picks: link(
+                "/",
+                &filters.query_with(&[("format", "csv"), ("tableau", "pronostics")]),
+            ),
+            csv_values: link(
+                "/",
+                &filters.query_with(&[("format", "csv"), ("tableau", "value_bets")]),
             ),
         })
     }
@@ -293,24 +325,19 @@ fn daily_chart(daily: &[DailyCount]) -> Result<Option<Chart>> {
     if daily.is_empty() {
         return Ok(None);
     }
-    let epoch = NaiveDate::default();
-    let x = |d: NaiveDate| (d - epoch).num_days() as f64;
     let series = [Series {
         name: "Courses".into(),
-        points: daily.iter().map(|d| (x(d.date), d.races as f64)).collect(),
+        points: daily
+            .iter()
+            .map(|d| (charts::day_x(d.date), d.races as f64))
+            .collect(),
     }];
-    let date_text = move |v: f64| {
-        epoch
-            .checked_add_days(Days::new(v.max(0.0).round() as u64))
-            .map(|d| d.format("%d/%m/%y").to_string())
-            .unwrap_or_default()
-    };
     charts::lines(
         "Courses par jour sur la période",
         "Jour",
         "Courses",
         &series,
-        &date_text,
+        &charts::day_label,
         &|y| format::dec(y, 0),
     )
     .map(Some)

@@ -1,12 +1,13 @@
 //! Course (`/courses/{date}/{meeting}/{race}`): the runners with the market's probability
-//! (odds-implied, normalised over the race), the odds movement from the odds snapshots, and the
-//! result and payouts once known.
+//! (odds-implied, normalised over the race) beside the model's stored prediction and its
+//! explanation, the odds movement from the odds snapshots, and the result and payouts once known.
 
+use super::predictions::{confidence_label, explanation_text, win_confidence};
 use super::{Layout, cached, link, path_number};
 use crate::charts::{self, Chart, Series};
 use crate::error::{PageError, Result};
 use crate::export::{self, Table};
-use crate::filters::{Filters, Format, Params};
+use crate::filters::{Filters, Format, Params, VALUE_EDGE};
 use crate::{AppState, format};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -14,6 +15,7 @@ use axum::http::Uri;
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate};
 use pronoturf_core::domain::{RaceCard, RaceKey, Runner, RunnerStatus};
+use pronoturf_core::store::{RunnerPrediction, StoredRacePrediction};
 use std::collections::BTreeMap;
 
 /// Most runners drawn in the odds chart: beyond that the legend is unreadable.
@@ -34,20 +36,27 @@ pub async fn show(
     };
     let filters = params.filters;
     let load = || async {
-        state.store.race_card(key).await?.ok_or_else(|| {
+        let (card, prediction) = tokio::join!(
+            state.store.race_card(key),
+            state.store.race_predictions(key)
+        );
+        let card = card?.ok_or_else(|| {
             PageError::NotFound(format!(
                 "La course R{}C{} du {} n'est pas enregistrée.",
                 key.meeting,
                 key.race,
                 format::date(key.date)
             ))
-        })
+        })?;
+        Ok::<_, PageError>((card, prediction?))
     };
     if params.format == Format::Csv {
-        return export::respond(tables(&load().await?), params.table.as_deref());
+        let (card, prediction) = load().await?;
+        return export::respond(tables(&card, prediction.as_ref()), params.table.as_deref());
     }
     cached(&state, &uri, async {
-        Ok(RacePage::build(&load().await?, &filters, uri.path())?.render()?)
+        let (card, prediction) = load().await?;
+        Ok(RacePage::build(&card, prediction.as_ref(), &filters, uri.path())?.render()?)
     })
     .await
 }
@@ -86,6 +95,16 @@ pub struct RunnerLine {
     pub odds_final: String,
     /// Market probability.
     pub probability: String,
+    /// Model win probability.
+    pub model: String,
+    /// Model rank.
+    pub rank: String,
+    /// Edge at morning odds.
+    pub edge: String,
+    /// Whether the edge makes it a value bet.
+    pub value: bool,
+    /// Features pushing it up and down.
+    pub explanation: String,
     /// Finishing position or status.
     pub finish: String,
 }
@@ -112,9 +131,13 @@ pub struct RacePage {
     pub facts: String,
     /// Back to the day's races.
     pub day_href: String,
+    /// `2026-06-14`, for commands.
+    pub date_iso: String,
     /// Runners in number order.
     pub runners: Vec<RunnerLine>,
-    /// Market probability bars.
+    /// Model version and confidence of the win pronostic, when predicted.
+    pub model: Option<(String, &'static str)>,
+    /// Market (and model) probability bars.
     pub probability_chart: Option<Chart>,
     /// Odds movement.
     pub odds_chart: Option<Chart>,
@@ -130,7 +153,12 @@ pub struct RacePage {
 
 impl RacePage {
     /// Maps a race card to what the template shows.
-    pub fn build(card: &RaceCard, filters: &Filters, path: &str) -> Result<Self> {
+    pub fn build(
+        card: &RaceCard,
+        prediction: Option<&StoredRacePrediction>,
+        filters: &Filters,
+        path: &str,
+    ) -> Result<Self> {
         let key = card.key();
         let race = &card.race;
         let heading = format!(
@@ -151,11 +179,19 @@ impl RacePage {
                 .map(|p| format!("{}\u{a0}€", format::int(p.round() as i64))),
         );
         let probabilities = market_probabilities(card);
+        let model = model_of(prediction);
         let query = filters.query();
         let runners = card
             .runners
             .iter()
-            .map(|r| runner_line(r, probabilities.get(&r.number).copied(), &query))
+            .map(|r| {
+                runner_line(
+                    r,
+                    probabilities.get(&r.number).copied(),
+                    model.get(&r.number).copied(),
+                    &query,
+                )
+            })
             .collect();
         let day = Filters {
             date: Some(key.date),
@@ -166,8 +202,15 @@ impl RacePage {
             heading,
             facts: facts.join(" · "),
             day_href: link("/", &day.query()),
+            date_iso: key.date.to_string(),
             runners,
-            probability_chart: probability_chart(card, &probabilities)?,
+            model: prediction.map(|p| {
+                (
+                    p.model_version.clone(),
+                    win_confidence(&p.race).map_or("—", confidence_label),
+                )
+            }),
+            probability_chart: probability_chart(card, &probabilities, &model)?,
             odds_chart: odds_chart(card, &probabilities)?,
             arrival: race.arrival.as_ref().map(|a| {
                 a.iter()
@@ -205,7 +248,19 @@ impl RacePage {
     }
 }
 
-fn runner_line(r: &Runner, probability: Option<f64>, query: &str) -> RunnerLine {
+/// The stored prediction of each runner, by number.
+fn model_of(prediction: Option<&StoredRacePrediction>) -> BTreeMap<u32, &RunnerPrediction> {
+    prediction
+        .map(|p| p.race.runners.iter().map(|r| (r.number, r)).collect())
+        .unwrap_or_default()
+}
+
+fn runner_line(
+    r: &Runner,
+    probability: Option<f64>,
+    model: Option<&RunnerPrediction>,
+    query: &str,
+) -> RunnerLine {
     let search = url::form_urlencoded::Serializer::new(String::new())
         .append_pair("q", &r.horse.name)
         .finish();
@@ -223,6 +278,11 @@ fn runner_line(r: &Runner, probability: Option<f64>, query: &str) -> RunnerLine 
         odds_reference: format::or_dash(r.odds_reference, |o| format::dec(o, 1)),
         odds_final: format::or_dash(r.odds_final, |o| format::dec(o, 1)),
         probability: format::or_dash(probability, format::pct),
+        model: format::or_dash(model, |m| format::pct(m.p_win)),
+        rank: format::or_dash(model, |m| m.rank.to_string()),
+        edge: format::or_dash(model.and_then(|m| m.edge), |e| format::dec(e, 2)),
+        value: model.is_some_and(|m| m.edge.is_some_and(|e| e > VALUE_EDGE)),
+        explanation: format::or_dash(model, |m| explanation_text(&m.explanation)),
         finish: match (r.status, r.finish) {
             (_, Some(f)) => f.to_string(),
             (RunnerStatus::NonRunner, _) => "non-partant".into(),
@@ -232,26 +292,53 @@ fn runner_line(r: &Runner, probability: Option<f64>, query: &str) -> RunnerLine 
     }
 }
 
-fn probability_chart(card: &RaceCard, p: &BTreeMap<u32, f64>) -> Result<Option<Chart>> {
-    if p.is_empty() {
+/// The market's probability of each runner priced and, when the race is predicted, the model's
+/// beside it (runners the model predicted or the market priced).
+fn probability_chart(
+    card: &RaceCard,
+    p: &BTreeMap<u32, f64>,
+    model: &BTreeMap<u32, &RunnerPrediction>,
+) -> Result<Option<Chart>> {
+    if p.is_empty() && model.is_empty() {
         return Ok(None);
     }
-    let bars: Vec<(String, f64)> = card
+    let shown: Vec<&Runner> = card
         .runners
         .iter()
-        .filter_map(|r| {
-            p.get(&r.number)
-                .map(|v| (format!("{} · {}", r.number, r.horse.name), v * 100.0))
-        })
+        .filter(|r| p.contains_key(&r.number) || model.contains_key(&r.number))
         .collect();
-    charts::horizontal_bars(
-        "Probabilité de victoire selon le marché (cotes normalisées)",
-        "Probabilité (%)",
-        "Partant",
-        &bars,
-    )
-    .map(Some)
-    .map_err(PageError::Chart)
+    let labels: Vec<String> = shown
+        .iter()
+        .map(|r| format!("{} · {}", r.number, r.horse.name))
+        .collect();
+    let market = (
+        "Marché".to_string(),
+        shown
+            .iter()
+            .map(|r| p.get(&r.number).map_or(0.0, |v| v * 100.0))
+            .collect(),
+    );
+    let (title, series) = if model.is_empty() {
+        (
+            "Probabilité de victoire selon le marché (cotes normalisées)",
+            vec![market],
+        )
+    } else {
+        let ours = (
+            "Modèle".to_string(),
+            shown
+                .iter()
+                .map(|r| model.get(&r.number).map_or(0.0, |m| m.p_win * 100.0))
+                .collect(),
+        );
+        (
+            "Probabilité de victoire : modèle et marché (cotes normalisées)",
+            vec![ours, market],
+        )
+    };
+    charts::horizontal_bars(title, "Probabilité (%)", "Partant", &labels, &series)
+        .map(Some)
+        .map_err(PageError::Chart)
 }
 
 fn odds_chart(card: &RaceCard, p: &BTreeMap<u32, f64>) -> Result<Option<Chart>> {
@@ -300,9 +387,10 @@ fn odds_chart(card: &RaceCard, p: &BTreeMap<u32, f64>) -> Result<Option<Chart>> 
     .map_err(PageError::Chart)
 }
 
-/// The page's tables for CSV: runners and payouts.
-pub fn tables(card: &RaceCard) -> Vec<Table> {
+/// The page's tables for CSV: runners (with the model's prediction when stored) and payouts.
+pub fn tables(card: &RaceCard, prediction: Option<&StoredRacePrediction>) -> Vec<Table> {
     let p = market_probabilities(card);
+    let model = model_of(prediction);
     let mut runners = Table::new(
         "partants",
         vec![
@@ -315,6 +403,11 @@ pub fn tables(card: &RaceCard) -> Vec<Table> {
             "cote_finale",
             "probabilite_marche",
             "place",
+            "probabilite_modele",
+            "rang_modele",
+            "edge",
+            "kelly",
+            "explication",
         ],
     );
     for r in &card.runners {
@@ -328,6 +421,11 @@ pub fn tables(card: &RaceCard) -> Vec<Table> {
             export::opt(r.odds_final),
             export::opt(p.get(&r.number)),
             export::opt(r.finish),
+            export::opt(model.get(&r.number).map(|m| m.p_win)),
+            export::opt(model.get(&r.number).map(|m| m.rank)),
+            export::opt(model.get(&r.number).and_then(|m| m.edge)),
+            export::opt(model.get(&r.number).and_then(|m| m.kelly)),
+            export::opt(model.get(&r.number).map(|m| m.explanation.to_string())),
         ]);
     }
     let mut payouts = Table::new(

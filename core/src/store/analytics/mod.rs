@@ -4,11 +4,19 @@
 //! and each backend passes its own. Filters are appended with their arguments in [`Sql`], which
 //! each backend binds in order.
 
+mod outcomes;
 mod reads;
 mod rows;
 
 use crate::domain::{RaceKey, normalise_name};
 use chrono::NaiveDate;
+pub use outcomes::{
+    BetDimension, BetFilter, BetGroup, DataQuality, ODDS_BANDS, PredictedRunner, RunnerName,
+};
+pub(crate) use outcomes::{
+    BetGroupRow, DataQualityRow, PredictedRunnerRow, RunnerNameRow, bet_groups, data_quality,
+    day_runner_names, predicted_runners,
+};
 pub(crate) use reads::analytics_reads;
 pub(crate) use rows::{DailyRow, MonthlyRow, PeriodFiguresRow, PersonRow, RideRow};
 use serde::Serialize;
@@ -169,6 +177,7 @@ pub(crate) enum Arg {
     Text(String),
     Date(NaiveDate),
     Int(i64),
+    Float(f64),
 }
 
 /// A query text and its arguments.

@@ -19,6 +19,7 @@ macro_rules! analytics_reads {
                         Arg::Text(s) => query.bind(s.clone()),
                         Arg::Date(d) => query.bind(*d),
                         Arg::Int(i) => query.bind(*i),
+                        Arg::Float(x) => query.bind(*x),
                     };
                 }
                 query
@@ -98,6 +99,58 @@ macro_rules! analytics_reads {
                     .map(a::RideRow::into_line)
                     .collect::<$crate::store::Result<_>>()?;
                 Ok(Some((person.into(), lines)))
+            }
+
+            async fn read_bet_groups(
+                &self,
+                f: &$crate::store::analytics::BetFilter,
+                by: $crate::store::analytics::BetDimension,
+            ) -> $crate::store::Result<Vec<$crate::store::analytics::BetGroup>> {
+                use $crate::store::analytics as a;
+                let rows: Vec<a::BetGroupRow> = Self::analytics_query(&a::bet_groups(f, by))
+                    .fetch_all(&self.pool)
+                    .await?;
+                let mut groups: Vec<a::BetGroup> = rows.into_iter().map(Into::into).collect();
+                // Byte order, the same on both backends (MySQL's collation puts '<' before '1').
+                groups.sort_by(|x, y| (&x.strategy, &x.label).cmp(&(&y.strategy, &y.label)));
+                Ok(groups)
+            }
+
+            async fn read_predicted_runners(
+                &self,
+                f: &$crate::store::analytics::PeriodFilter,
+            ) -> $crate::store::Result<Vec<$crate::store::analytics::PredictedRunner>> {
+                use $crate::store::analytics as a;
+                let rows: Vec<a::PredictedRunnerRow> =
+                    Self::analytics_query(&a::predicted_runners(f))
+                        .fetch_all(&self.pool)
+                        .await?;
+                rows.into_iter()
+                    .map(a::PredictedRunnerRow::into_runner)
+                    .collect()
+            }
+
+            async fn read_day_runner_names(
+                &self,
+                date: chrono::NaiveDate,
+            ) -> $crate::store::Result<Vec<$crate::store::analytics::RunnerName>> {
+                use $crate::store::analytics as a;
+                let rows: Vec<a::RunnerNameRow> = Self::analytics_query(&a::day_runner_names(date))
+                    .fetch_all(&self.pool)
+                    .await?;
+                rows.into_iter().map(a::RunnerNameRow::into_name).collect()
+            }
+
+            async fn read_data_quality(
+                &self,
+                f: &$crate::store::analytics::PeriodFilter,
+                before: chrono::NaiveDate,
+            ) -> $crate::store::Result<$crate::store::analytics::DataQuality> {
+                use $crate::store::analytics as a;
+                let row: a::DataQualityRow = Self::analytics_query(&a::data_quality(f, before))
+                    .fetch_one(&self.pool)
+                    .await?;
+                Ok(row.into())
             }
 
             async fn read_latest_job_runs(
