@@ -5,6 +5,7 @@ use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
 use clap::{Args, ValueEnum};
 use pronoturf_core::store::Store;
+use pronoturf_ml::challengers::Challenger;
 use pronoturf_ml::{OddsChoice, Report, WalkForwardOptions, walk_forward};
 use std::fmt::Write as _;
 use std::process::ExitCode;
@@ -28,9 +29,14 @@ pub struct EvaluateArgs {
     #[arg(long, value_enum, default_value_t = OddsArg::Auto)]
     pub odds: OddsArg,
     /// Print the whole report as JSON (races, model_logloss, market_morning_logloss,
-    /// market_final_logloss, combined_logloss, top1, top3, roi, confidence intervals, ...).
+    /// market_final_logloss, combined_logloss, top1, top3, roi, confidence intervals,
+    /// challengers, ...).
     #[arg(long)]
     pub json: bool,
+    /// Also fit the linfa challengers (logistic regression, random forest) each week and score
+    /// them, calibrated on earlier weeks, on the same races as the model and the market.
+    #[arg(long)]
+    pub challengers: bool,
 }
 
 /// `--odds` values.
@@ -78,6 +84,11 @@ pub async fn evaluate(store: Arc<dyn Store>, args: EvaluateArgs) -> Result<ExitC
     };
     let options = WalkForwardOptions {
         odds,
+        challengers: if args.challengers {
+            Challenger::ALL.to_vec()
+        } else {
+            Vec::new()
+        },
         ..WalkForwardOptions::default()
     };
     let (from, to) = (args.from, args.to);
@@ -123,6 +134,43 @@ fn summary(r: &Report) -> String {
         out.push_str(&ci("combined 07:00 - market", c));
     }
     out.push_str(&ci("combined late - market", &r.ci_late));
+    if !r.challengers.is_empty() {
+        let _ = writeln!(
+            out,
+            "challengers, same races (log-loss; normalised before calibration; vs model)"
+        );
+        for (name, c) in &r.challengers {
+            let _ = writeln!(
+                out,
+                "  {name:<34}{:>10.4}  ({:.4})  {:+.4} [{:+.4}, {:+.4}]",
+                c.metrics.logloss,
+                c.normalised_logloss,
+                c.ci_vs_model.mean,
+                c.ci_vs_model.lo,
+                c.ci_vs_model.hi
+            );
+        }
+    }
+    if let Some(p) = &r.place {
+        let _ = writeln!(
+            out,
+            "place exponents ({} races, from {}): Benter 0.81/0.65 vs refitted {:.3}/{:.3}",
+            p.races, p.win_probabilities, p.last_fitted.second, p.last_fitted.third
+        );
+        for (name, s) in [("Benter", &p.benter), ("refitted", &p.fitted)] {
+            let _ = writeln!(
+                out,
+                "  {name:<12}order log-loss {:.4}  top-3 log-loss {:.4}  top-3 Brier {:.4}",
+                s.order_logloss, s.top3_logloss, s.top3_brier
+            );
+        }
+        let c = &p.ci_order;
+        let _ = writeln!(
+            out,
+            "  refitted - Benter, order log-loss {:+.4} [{:+.4}, {:+.4}]",
+            c.mean, c.lo, c.hi
+        );
+    }
     let _ = writeln!(out, "ROI (settled at final odds)");
     for (name, s) in &r.roi {
         let _ = writeln!(out, "  {name:<34}{:>+9.1}%  {} bets", s.roi * 100.0, s.bets);

@@ -1,12 +1,14 @@
 //! Walk-forward evaluation of a history CSV from the command line; prints the JSON report.
 //!
-//! `cargo run --release -p pronoturf-ml --example walk_forward -- FILE.csv FROM TO [morning|none]`
+//! `cargo run --release -p pronoturf-ml --example walk_forward -- FILE.csv FROM TO [morning|none]
+//! [challengers]`
 //!
-//! Without the fourth argument, the first stage uses morning odds when at least half of the
+//! `challengers` adds the linfa challengers on the same races. Without an odds choice, the first stage uses morning odds when at least half of the
 //! file's runners have them (PMU), and none otherwise (HKJC publishes no morning odds).
 
 use chrono::NaiveDate;
 use pronoturf_core::history::read_history;
+use pronoturf_ml::challengers::Challenger;
 use pronoturf_ml::{OddsChoice, WalkForwardOptions, walk_forward};
 use std::error::Error;
 use std::time::Instant;
@@ -14,8 +16,10 @@ use std::time::Instant;
 fn main() -> Result<(), Box<dyn Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [file, from, to, rest @ ..] = args.as_slice() else {
-        return Err("usage: walk_forward FILE.csv FROM TO [morning|none]".into());
+        return Err("usage: walk_forward FILE.csv FROM TO [morning|none] [challengers]".into());
     };
+    let (with_challengers, rest): (Vec<&String>, Vec<&String>) =
+        rest.iter().partition(|a| a.as_str() == "challengers");
     let from: NaiveDate = from.parse()?;
     let to: NaiveDate = to.parse()?;
 
@@ -24,7 +28,7 @@ fn main() -> Result<(), Box<dyn Error>> {
     let cards = read_history(reader, &mut |_| {})?.cards;
     let read_s = started.elapsed().as_secs_f64();
 
-    let odds = match rest.first().map(String::as_str) {
+    let odds = match rest.first().map(|s| s.as_str()) {
         Some("morning") => OddsChoice::Morning,
         Some("none") => OddsChoice::None,
         Some(other) => return Err(format!("unknown odds choice {other:?}").into()),
@@ -42,6 +46,11 @@ fn main() -> Result<(), Box<dyn Error>> {
     };
     let opts = WalkForwardOptions {
         odds,
+        challengers: if with_challengers.is_empty() {
+            Vec::new()
+        } else {
+            Challenger::ALL.to_vec()
+        },
         ..WalkForwardOptions::default()
     };
     let report = walk_forward(&cards, from, to, &opts)?;

@@ -1,46 +1,79 @@
-//! linfa challengers of the conditional logit, walk-forward on the same races: a per-runner
-//! logistic regression (linfa-logistic, win / no win) whose scores are normalised within each
-//! race so that they sum to 1. It ignores that exactly one runner wins per race, which the
-//! conditional logit builds in; the comparison says what that costs.
+//! Challengers of the conditional logit (issue 3): per-runner classifiers from linfa, a logistic
+//! regression (linfa-logistic) and a random forest (linfa-ensemble), each learning win / no win.
+//! Neither knows that exactly one runner wins each race, which the conditional logit builds in, so
+//! their scores are normalised within each race to sum to 1; the walk-forward then calibrates
+//! them (`evaluate`), so that the comparison with the model is about ranking, not scale.
 
-use crate::clogit::ConditionalLogitParams;
-use crate::evaluate::selection::fit_first_stage;
-use crate::features::{OddsChoice, RaceFeatures, build_features};
-use chrono::NaiveDate;
-use linfa::Dataset;
-use linfa::traits::Fit;
-use linfa_logistic::LogisticRegression;
+mod forest;
+mod logistic;
+
+use crate::features::RaceFeatures;
 use ndarray::{Array1, Array2, Axis, concatenate};
-use pronoturf_core::domain::RaceCard;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-/// Ridge penalty of the logistic challenger (linfa's `alpha`), on standardised features.
-const LOGISTIC_ALPHA: f64 = 1.0;
-
-/// Per-race log-loss of each forecaster on the same races.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ChallengerReport {
-    /// Races scored (a single winner, two runners or more, every forecaster present).
-    pub races: usize,
-    /// Conditional logit (penalty from its grid, as in the walk-forward).
-    pub clogit_logloss: f64,
-    /// linfa logistic regression, normalised per race.
-    pub logistic_logloss: f64,
-    /// Uniform forecast.
-    pub uniform_logloss: f64,
+/// A challenger model.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Challenger {
+    /// linfa-logistic, ridge-penalised, on standardised features.
+    Logistic,
+    /// linfa-ensemble bagging of linfa-trees decision trees on random feature subsets.
+    RandomForest,
 }
 
-/// Standardises columns with the training means and deviations (constant columns kept at 0).
-fn standardise(train: &Array2<f64>) -> (Array1<f64>, Array1<f64>) {
-    let mean = train
-        .mean_axis(Axis(0))
-        .unwrap_or_else(|| Array1::zeros(train.ncols()));
-    let sd = train
-        .std_axis(Axis(0), 0.0)
-        .mapv(|s| if s > 1e-12 { s } else { 1.0 });
-    (mean, sd)
+impl Challenger {
+    /// Every challenger, in report order.
+    pub const ALL: [Challenger; 2] = [Self::Logistic, Self::RandomForest];
+
+    /// Name in reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Logistic => "logistic",
+            Self::RandomForest => "random_forest",
+        }
+    }
+
+    /// Fits the challenger on the usable races of `train` (a winner, two runners or more);
+    /// `None` when nothing can be learnt. `seed` makes the forest reproducible.
+    pub fn fit(self, train: &[RaceFeatures], seed: u64) -> Option<FittedChallenger> {
+        let races: Vec<&RaceFeatures> = train.iter().filter(|r| usable(r)).collect();
+        let (x, y) = stacked(&races)?;
+        match self {
+            Self::Logistic => logistic::fit(&x, y).map(FittedChallenger::Logistic),
+            Self::RandomForest => forest::fit(&x, &y, seed).map(FittedChallenger::RandomForest),
+        }
+    }
 }
 
+/// A fitted challenger.
+pub enum FittedChallenger {
+    /// See [`Challenger::Logistic`].
+    Logistic(logistic::FittedLogistic),
+    /// See [`Challenger::RandomForest`].
+    RandomForest(forest::FittedForest),
+}
+
+impl FittedChallenger {
+    /// Per-runner win scores of one race (runners × features, the model's columns), normalised to
+    /// sum to 1; `None` when the scores cannot be normalised.
+    pub fn predict(&self, x: &Array2<f64>) -> Option<Array1<f64>> {
+        if x.nrows() == 0 {
+            return None;
+        }
+        let scores = match self {
+            Self::Logistic(m) => m.win_scores(x),
+            Self::RandomForest(m) => m.win_scores(x),
+        };
+        let total = scores.sum();
+        (total > 0.0 && total.is_finite()).then(|| scores / total)
+    }
+}
+
+fn usable(r: &RaceFeatures) -> bool {
+    r.x.nrows() > 1 && r.winner.is_some()
+}
+
+/// Every runner of `races` as one row, labelled 1 for the winner and 0 otherwise.
 fn stacked(races: &[&RaceFeatures]) -> Option<(Array2<f64>, Array1<usize>)> {
     let views: Vec<_> = races.iter().map(|r| r.x.view()).collect();
     let x = concatenate(Axis(0), &views).ok()?;
@@ -48,102 +81,44 @@ fn stacked(races: &[&RaceFeatures]) -> Option<(Array2<f64>, Array1<usize>)> {
         .iter()
         .flat_map(|r| (0..r.x.nrows()).map(move |i| usize::from(r.winner == Some(i))))
         .collect();
-    Some((x, y))
-}
-
-fn usable(r: &RaceFeatures) -> bool {
-    r.x.nrows() > 1 && r.winner.is_some()
-}
-
-/// Walk-forward over the ISO weeks of `[from, to)`: each week both models learn from the races
-/// before it and predict it.
-pub fn compare(
-    cards: &[RaceCard],
-    from: NaiveDate,
-    to: NaiveDate,
-    odds: OddsChoice,
-) -> Option<ChallengerReport> {
-    let features = build_features(cards, odds);
-    let params = ConditionalLogitParams::default();
-    let grid = crate::evaluate::WalkForwardOptions::default().l2_grid;
-    let (mut n, mut clogit, mut logistic, mut uniform) = (0usize, 0.0, 0.0, 0.0);
-    let mut start = from;
-    while start < to {
-        let after = start
-            .checked_add_days(chrono::Days::new(7))
-            .unwrap_or(to)
-            .min(to);
-        let lo = features.partition_point(|f| f.date < start);
-        let hi = features.partition_point(|f| f.date < after);
-        start = after;
-        let train: Vec<&RaceFeatures> = features[..lo].iter().filter(|r| usable(r)).collect();
-        let Some((model, _)) = fit_first_stage(&features[..lo], &params, &grid) else {
-            continue;
-        };
-        let Some((x, y)) = stacked(&train) else {
-            continue;
-        };
-        let (mean, sd) = standardise(&x);
-        let dataset = Dataset::new((&x - &mean) / &sd, y);
-        let Ok(fitted) = LogisticRegression::default()
-            .alpha(LOGISTIC_ALPHA)
-            .max_iterations(200)
-            .fit(&dataset)
-        else {
-            continue;
-        };
-        for race in features[lo..hi].iter().filter(|r| usable(r)) {
-            let Some(w) = race.winner else { continue };
-            let Ok(p_clogit) = model.predict(&race.x) else {
-                continue;
-            };
-            // linfa's probability is that of its "positive" class, the more frequent label (here
-            // the losers): turn it into a win probability.
-            let p = fitted.predict_probabilities(&((&race.x - &mean) / &sd));
-            let scores = if fitted.labels().pos.class == 1 {
-                p
-            } else {
-                p.mapv(|q| 1.0 - q)
-            };
-            let total = scores.sum();
-            if total <= 0.0 || !total.is_finite() {
-                continue;
-            }
-            n += 1;
-            clogit -= p_clogit[w].max(1e-15).ln();
-            logistic -= (scores[w] / total).max(1e-15).ln();
-            uniform += (race.x.nrows() as f64).ln();
-        }
-    }
-    (n > 0).then(|| ChallengerReport {
-        races: n,
-        clogit_logloss: clogit / n as f64,
-        logistic_logloss: logistic / n as f64,
-        uniform_logloss: uniform / n as f64,
-    })
+    (x.nrows() > 0).then_some((x, y))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::features::{OddsChoice, build_features};
     use crate::serving::tests::synthetic_history;
+    use chrono::NaiveDate;
 
     #[test]
-    fn both_models_beat_the_uniform_forecast_on_the_same_races() {
-        // Arrange
-        let cards = synthetic_history(35, 20, 3);
-        let from = NaiveDate::from_ymd_opt(2026, 1, 22).expect("date");
-        let to = NaiveDate::from_ymd_opt(2026, 2, 5).expect("date");
+    fn both_challengers_beat_the_uniform_forecast_out_of_sample() {
+        // Arrange: learn from January, predict the first days of February.
+        let cards = synthetic_history(40, 20, 3);
+        let features = build_features(&cards, OddsChoice::Morning);
+        let cut = NaiveDate::from_ymd_opt(2026, 2, 1).expect("date");
+        let split = features.partition_point(|f| f.date < cut);
+        let (train, test) = features.split_at(split);
 
-        // Act
-        let report = compare(&cards, from, to, OddsChoice::Morning).expect("a report");
+        for challenger in Challenger::ALL {
+            // Act
+            let fitted = challenger.fit(train, 7).expect("fitted");
+            let (mut loss, mut uniform) = (0.0, 0.0);
+            for race in test.iter().filter(|r| usable(r)) {
+                let p = fitted.predict(&race.x).expect("normalised");
+                approx::assert_abs_diff_eq!(p.sum(), 1.0, epsilon = 1e-9);
+                loss -= p[race.winner.expect("usable")].max(1e-15).ln();
+                uniform += (race.x.nrows() as f64).ln();
+            }
 
-        // Assert
-        assert_eq!(report.races, 14 * 20);
-        assert!(report.clogit_logloss < report.uniform_logloss, "{report:?}");
-        assert!(
-            report.logistic_logloss < report.uniform_logloss,
-            "{report:?}"
-        );
+            // Assert
+            assert!(loss < uniform, "{}: {loss} vs {uniform}", challenger.name());
+        }
+    }
+
+    #[test]
+    fn nothing_to_learn_from_fits_nothing() {
+        assert!(Challenger::Logistic.fit(&[], 1).is_none());
+        assert!(Challenger::RandomForest.fit(&[], 1).is_none());
     }
 }

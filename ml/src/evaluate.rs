@@ -4,17 +4,20 @@
 //! out-of-sample predictions of earlier weeks. All forecasters are scored on the same races.
 
 mod betting;
+mod challenge;
 mod metrics;
+mod places;
 mod report;
 pub(crate) mod selection;
 mod stage2;
 mod summary;
 
 pub use report::{
-    CalibrationBin, DiffCi, NamedCoefficient, Report, SourceMetrics, Stage2Summary, StrategyResult,
-    WeekReport,
+    CalibrationBin, ChallengerSummary, DiffCi, NamedCoefficient, PlaceReport, PlaceScores, Report,
+    SourceMetrics, Stage2Summary, StrategyResult, WeekReport,
 };
 
+use crate::challengers::Challenger;
 use crate::clogit::{ConditionalLogitParams, ParamsError};
 use crate::features::{FeatureSet, OddsChoice, build_features};
 use chrono::{Datelike, Days, NaiveDate};
@@ -42,8 +45,11 @@ pub struct WalkForwardOptions {
     pub kelly_fraction: f64,
     /// Bootstrap resamples for the confidence intervals.
     pub bootstrap_resamples: usize,
-    /// Seed of the bootstrap.
+    /// Seed of the bootstrap and of the random forest.
     pub seed: u64,
+    /// Challengers fitted each week beside the model and scored on the same races (none by
+    /// default: the forest costs more than the model).
+    pub challengers: Vec<Challenger>,
 }
 
 impl Default for WalkForwardOptions {
@@ -58,6 +64,7 @@ impl Default for WalkForwardOptions {
             kelly_fraction: 0.25,
             bootstrap_resamples: 1000,
             seed: 20_260_401,
+            challengers: Vec::new(),
         }
     }
 }
@@ -118,6 +125,7 @@ pub fn walk_forward(
     let features = build_features(cards, opts.odds);
     let names = FeatureSet { odds: opts.odds }.names();
     let mut pools = Pools::default();
+    let mut challenger_pools = challenge::Pools::default();
     let mut predicted = Vec::new();
     let mut weeks = Vec::new();
     let (mut last_model, mut last_morning, mut last_late) = (None, None, None);
@@ -144,15 +152,21 @@ pub fn walk_forward(
             combined_logloss: None,
         };
         if let Some(model) = &model {
+            let challengers = challenge::fit_all(&opts.challengers, &features[..lo], opts.seed);
+            let calibrations = challenger_pools.fit(opts);
             let week_start = predicted.len();
-            predicted.extend(
-                features[lo..hi]
-                    .iter()
-                    .filter_map(|race| fits.predict(race, week, model)),
-            );
+            predicted.extend(features[lo..hi].iter().filter_map(|race| {
+                let mut p = fits.predict(race, week, model)?;
+                p.challengers = calibrations.predict(&challengers, race);
+                Some(p)
+            }));
             report.predicted_races = predicted.len() - week_start;
-            // Only now, after the week is predicted, do its races join the second-stage pools.
-            predicted[week_start..].iter().for_each(|p| pools.learn(p));
+            // Only now, after the week is predicted, do its races join the second-stage and the
+            // calibration pools.
+            for p in &predicted[week_start..] {
+                pools.learn(p);
+                challenger_pools.learn(p);
+            }
             last_model = Some(model.clone());
         }
         last_morning = fits.summary(Market::Morning).or(last_morning);
@@ -162,7 +176,7 @@ pub fn walk_forward(
     let has_morning = predicted.iter().any(|p| p.market_morning.is_some());
     let scored: Vec<Scored> = predicted
         .into_iter()
-        .filter_map(|p| stage2::scored(p, has_morning))
+        .filter_map(|p| stage2::scored(p, has_morning, &opts.challengers))
         .collect();
     if scored.is_empty() {
         return Err(EvalError::NoRaces { from, to });

@@ -4,23 +4,97 @@
 //! finish second and third less often than that, outsiders more. Benter's fix raises the win
 //! probabilities to an exponent below 1 before renormalising, for second and for third place.
 //!
-//! Exponents: [`SECOND_EXPONENT`] = 0.81 and [`THIRD_EXPONENT`] = 0.65, the values Benter reports
-//! from his Hong Kong data ("Computer based horse race handicapping and wagering systems", 1994).
-//! Lo and Bacon-Shone found similar values on other tracks, so they are a sound prior where the
-//! place results to refit them are scarce (the PMU history has no place dividends). Fourth place
-//! and beyond reuse the third-place exponent.
+//! The exponents are [`PlaceExponents`]. [`PlaceExponents::BENTER`] holds the values Benter
+//! reports from his Hong Kong data (0.81 and 0.65, "Computer based horse race handicapping and
+//! wagering systems", 1994); [`fit_exponents`] refits them by maximum likelihood on observed
+//! finishing orders, and a served model carries its own. Fourth place and beyond reuse the
+//! third-place exponent.
 
-/// Benter's exponent for second place.
-pub const SECOND_EXPONENT: f64 = 0.81;
-/// Benter's exponent for third place (and, here, for later places).
-pub const THIRD_EXPONENT: f64 = 0.65;
+mod fit;
 
-/// The exponent applied to win probabilities for finishing position `pos` (0 = first).
-fn exponent(pos: usize) -> f64 {
-    match pos {
-        0 => 1.0,
-        1 => SECOND_EXPONENT,
-        _ => THIRD_EXPONENT,
+pub use fit::{Podium, fit_exponents, podium};
+
+use serde::{Deserialize, Serialize};
+
+/// Exponents applied to the win probabilities for second place and for third (and later) places.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PlaceExponents {
+    /// Exponent for second place.
+    pub second: f64,
+    /// Exponent for third place (and, here, for later places).
+    pub third: f64,
+}
+
+impl PlaceExponents {
+    /// Benter's published values: the prior, and what models saved before the refit carry.
+    pub const BENTER: Self = Self {
+        second: 0.81,
+        third: 0.65,
+    };
+
+    /// The exponent for finishing position `pos` (0 = first).
+    fn exponent(&self, pos: usize) -> f64 {
+        match pos {
+            0 => 1.0,
+            1 => self.second,
+            _ => self.third,
+        }
+    }
+
+    /// Whether both exponents are usable (finite and positive).
+    pub fn is_valid(&self) -> bool {
+        [self.second, self.third]
+            .iter()
+            .all(|e| e.is_finite() && *e > 0.0)
+    }
+
+    /// Probability of each runner finishing in the first `places` positions. With win
+    /// probabilities summing to 1 the result sums to `min(places, runners)`. `places` = 1 returns
+    /// `p` itself.
+    pub fn place_probabilities(&self, p: &[f64], places: usize) -> Vec<f64> {
+        let places = places.min(p.len());
+        let mut out = vec![0.0; p.len()];
+        if places == 0 {
+            return out;
+        }
+        let strengths = Strengths::new(self, p, places);
+        let mut taken = Vec::with_capacity(places);
+        accumulate(&strengths, places, 1.0, &mut taken, &mut out);
+        out
+    }
+
+    /// Probability that the runners of `order` (row indices) finish first, second, ... exactly
+    /// in that order.
+    pub fn order_probability(&self, p: &[f64], order: &[usize]) -> f64 {
+        if order.len() > p.len() || order.iter().any(|&i| i >= p.len()) {
+            return 0.0;
+        }
+        let s = Strengths::new(self, p, order.len());
+        let mut prob = 1.0;
+        for (pos, &i) in order.iter().enumerate() {
+            if order[..pos].contains(&i) {
+                return 0.0;
+            }
+            prob *= s.step(pos, &order[..pos], i);
+        }
+        prob
+    }
+
+    /// Probability that the runners of `set` fill the first `set.len()` places in any order (the
+    /// "désordre" of a tiercé, quarté or quinté).
+    pub fn set_probability(&self, p: &[f64], set: &[usize]) -> f64 {
+        let mut perm = set.to_vec();
+        let mut total = 0.0;
+        permutations(&mut perm, 0, &mut |order| {
+            total += self.order_probability(p, order)
+        });
+        total
+    }
+}
+
+impl Default for PlaceExponents {
+    fn default() -> Self {
+        Self::BENTER
     }
 }
 
@@ -30,10 +104,10 @@ struct Strengths {
 }
 
 impl Strengths {
-    fn new(p: &[f64], positions: usize) -> Self {
+    fn new(exponents: &PlaceExponents, p: &[f64], positions: usize) -> Self {
         let by_position = (0..positions)
             .map(|pos| {
-                let e = exponent(pos);
+                let e = exponents.exponent(pos);
                 let powered: Vec<f64> = p.iter().map(|&q| q.max(0.0).powf(e)).collect();
                 let total: f64 = powered.iter().sum();
                 if total > 0.0 {
@@ -52,20 +126,6 @@ impl Strengths {
         let left = 1.0 - taken.iter().map(|&t| q[t]).sum::<f64>();
         if left <= 0.0 { 0.0 } else { q[next] / left }
     }
-}
-
-/// Probability of each runner finishing in the first `places` positions. With win probabilities
-/// summing to 1 the result sums to `min(places, runners)`. `places` = 1 returns `p` itself.
-pub fn place_probabilities(p: &[f64], places: usize) -> Vec<f64> {
-    let places = places.min(p.len());
-    let mut out = vec![0.0; p.len()];
-    if places == 0 {
-        return out;
-    }
-    let strengths = Strengths::new(p, places);
-    let mut taken = Vec::with_capacity(places);
-    accumulate(&strengths, places, 1.0, &mut taken, &mut out);
-    out
 }
 
 /// Depth-first walk over partial orders, adding each path's probability to its runners.
@@ -89,34 +149,6 @@ fn accumulate(s: &Strengths, places: usize, prob: f64, taken: &mut Vec<usize>, o
     }
 }
 
-/// Probability that the runners of `order` (row indices) finish first, second, ... exactly in
-/// that order.
-pub fn order_probability(p: &[f64], order: &[usize]) -> f64 {
-    if order.len() > p.len() || order.iter().any(|&i| i >= p.len()) {
-        return 0.0;
-    }
-    let s = Strengths::new(p, order.len());
-    let mut prob = 1.0;
-    for (pos, &i) in order.iter().enumerate() {
-        if order[..pos].contains(&i) {
-            return 0.0;
-        }
-        prob *= s.step(pos, &order[..pos], i);
-    }
-    prob
-}
-
-/// Probability that the runners of `set` fill the first `set.len()` places in any order (the
-/// "désordre" of a tiercé, quarté or quinté).
-pub fn set_probability(p: &[f64], set: &[usize]) -> f64 {
-    let mut perm = set.to_vec();
-    let mut total = 0.0;
-    permutations(&mut perm, 0, &mut |order| {
-        total += order_probability(p, order)
-    });
-    total
-}
-
 /// Calls `f` with every permutation of `v[k..]` (Heap-like recursion by swaps).
 fn permutations(v: &mut Vec<usize>, k: usize, f: &mut impl FnMut(&[usize])) {
     if k + 1 >= v.len() {
@@ -134,6 +166,16 @@ fn permutations(v: &mut Vec<usize>, k: usize, f: &mut impl FnMut(&[usize])) {
 mod tests {
     use super::*;
     use approx::assert_abs_diff_eq;
+
+    const B: PlaceExponents = PlaceExponents::BENTER;
+
+    fn place_probabilities(p: &[f64], places: usize) -> Vec<f64> {
+        B.place_probabilities(p, places)
+    }
+
+    fn order_probability(p: &[f64], order: &[usize]) -> f64 {
+        B.order_probability(p, order)
+    }
 
     #[test]
     fn place_probabilities_sum_to_the_places_available() {
@@ -208,7 +250,7 @@ mod tests {
         assert_abs_diff_eq!(total, 1.0, epsilon = 1e-12);
         assert_abs_diff_eq!(order_probability(&p, &[0]), 0.5, epsilon = 1e-12);
         assert_eq!(order_probability(&p, &[0, 0]), 0.0);
-        let set = set_probability(&p, &[0, 1, 2]);
+        let set = B.set_probability(&p, &[0, 1, 2]);
         let by_hand: f64 = [
             [0, 1, 2],
             [0, 2, 1],

@@ -2,7 +2,7 @@
 //! the tiercé, quarté and quinté orders, each with its probability under Harville–Benter and a
 //! confidence level; and value bets with their fractional Kelly stake.
 
-use crate::place::{order_probability, set_probability};
+use crate::place::PlaceExponents;
 use serde::{Deserialize, Serialize};
 
 /// Fraction of the full Kelly stake advised: full Kelly is optimal only with exact probabilities,
@@ -96,8 +96,13 @@ fn random_set_probability(n: usize, k: usize) -> f64 {
 }
 
 /// Pronostics of one race from its runners' numbers and win and top-three probabilities (same
-/// order). Orders need at least as many runners as places.
-pub fn pronostics(numbers: &[u32], p_win: &[f64], p_place: &[f64]) -> Vec<Pronostic> {
+/// order), with the model's place exponents. Orders need at least as many runners as places.
+pub fn pronostics(
+    numbers: &[u32],
+    p_win: &[f64],
+    p_place: &[f64],
+    exponents: &PlaceExponents,
+) -> Vec<Pronostic> {
     let n = numbers.len();
     if n == 0 || p_win.len() != n || p_place.len() != n {
         return Vec::new();
@@ -140,12 +145,12 @@ pub fn pronostics(numbers: &[u32], p_win: &[f64], p_place: &[f64]) -> Vec<Pronos
             continue;
         }
         let order = &by_win[..k];
-        let probability = set_probability(p_win, order);
+        let probability = exponents.set_probability(p_win, order);
         out.push(Pronostic {
             kind,
             selection: order.iter().map(|&i| numbers[i]).collect(),
             probability,
-            probability_in_order: order_probability(p_win, order),
+            probability_in_order: exponents.order_probability(p_win, order),
             confidence: Confidence::from_lift(
                 (probability / random_set_probability(n, k)).powf(1.0 / k as f64),
             ),
@@ -170,8 +175,13 @@ pub fn value(p_win: f64, odds: Option<f64>) -> Option<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::place::place_probabilities;
     use approx::assert_abs_diff_eq;
+
+    const B: PlaceExponents = PlaceExponents::BENTER;
+
+    fn place_probabilities(p: &[f64], places: usize) -> Vec<f64> {
+        B.place_probabilities(p, places)
+    }
 
     #[test]
     fn pronostics_follow_the_win_order_and_skip_orders_longer_than_the_field() {
@@ -181,7 +191,7 @@ mod tests {
         let place = place_probabilities(&p, 3);
 
         // Act
-        let out = pronostics(&numbers, &p, &place);
+        let out = pronostics(&numbers, &p, &place, &B);
 
         // Assert
         let kinds: Vec<_> = out.iter().map(|p| p.kind).collect();
@@ -209,9 +219,9 @@ mod tests {
         let mut p = vec![0.45];
         p.extend(std::iter::repeat_n(0.55 / 9.0, 9));
         let numbers: Vec<u32> = (1..=10).collect();
-        let out = pronostics(&numbers, &p, &place_probabilities(&p, 3));
+        let out = pronostics(&numbers, &p, &place_probabilities(&p, 3), &B);
         let flat = vec![0.1; 10];
-        let uniform = pronostics(&numbers, &flat, &place_probabilities(&flat, 3));
+        let uniform = pronostics(&numbers, &flat, &place_probabilities(&flat, 3), &B);
 
         // Assert
         assert_eq!(out[0].confidence, Confidence::High);

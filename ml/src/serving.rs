@@ -13,7 +13,7 @@ use crate::evaluate::WalkForwardOptions;
 use crate::evaluate::selection::fit_first_stage;
 use crate::features::{FeatureSet, OddsChoice, RaceFeatures, build_features};
 use crate::market::implied_probabilities;
-use crate::place::place_probabilities;
+use crate::place::{PlaceExponents, Podium, fit_exponents, podium};
 use crate::pronostic::{Pronostic, pronostics, value};
 use chrono::NaiveDate;
 use ndarray::{Array1, Array2};
@@ -98,6 +98,11 @@ pub struct ServingModel {
     /// Stage 2: conditional logit on [ln p_model, ln p_market_morning]; `None` when too few races
     /// had morning odds to fit it (then the stage-1 probabilities are served).
     pub stage2: Option<FittedConditionalLogit>,
+    /// Harville–Benter exponents for second and third places, fitted on the finishing orders of
+    /// the held-out training races. Model files saved before they were fitted have none: they get
+    /// Benter's published values, which is what those models served.
+    #[serde(default)]
+    pub place_exponents: PlaceExponents,
 }
 
 /// The forecast of one runner.
@@ -154,32 +159,67 @@ fn combined_x(model: &Array1<f64>, market: &Array1<f64>) -> Array2<f64> {
     })
 }
 
-/// Fits stage 2 on out-of-sample stage-1 predictions of the latest training races.
-fn fit_stage2(
+/// What is learnt from the held-out latest training races: stage 2 and the place exponents.
+struct Holdout {
+    stage2: Option<FittedConditionalLogit>,
+    place_exponents: PlaceExponents,
+}
+
+/// Fits stage 2 on out-of-sample stage-1 predictions of the latest training races, then the place
+/// exponents on the finishing orders of those races given the probabilities they would have been
+/// served (stage 2 where it applies, which is in sample for its two coefficients only).
+fn fit_holdout(
     features: &[RaceFeatures],
     stage1: &ConditionalLogitParams,
     opts: &WalkForwardOptions,
-) -> Option<FittedConditionalLogit> {
+) -> Holdout {
+    let none = Holdout {
+        stage2: None,
+        place_exponents: PlaceExponents::BENTER,
+    };
     let at = ((features.len() as f64) * (1.0 - STAGE2_SHARE)) as usize;
-    let day = features.get(at)?.date;
+    let Some(day) = features.get(at).map(|r| r.date) else {
+        return none;
+    };
     let split = features.partition_point(|r| r.date < day);
-    let early = stage1.fit(&features[..split]).ok()?;
-    let pool: Vec<Choice> = features[split..]
+    let Ok(early) = stage1.fit(&features[..split]) else {
+        return none;
+    };
+    let held_out: Vec<(&RaceFeatures, Array1<f64>)> = features[split..]
         .iter()
-        .filter_map(|race| {
-            let winner = race.winner?;
+        .filter_map(|race| Some((race, early.predict(&race.x).ok()?)))
+        .collect();
+    let pool: Vec<Choice> = held_out
+        .iter()
+        .filter_map(|(race, p)| {
             let market = implied_probabilities(&race.odds_morning)?;
-            let p = early.predict(&race.x).ok()?;
             Some(Choice {
-                x: combined_x(&p, &market),
-                winner: Some(winner),
+                x: combined_x(p, &market),
+                winner: Some(race.winner?),
             })
         })
         .collect();
-    if pool.len() < opts.min_stage2_races {
-        return None;
+    let stage2 = (pool.len() >= opts.min_stage2_races)
+        .then(|| opts.stage2.fit(&pool).ok())
+        .flatten();
+    let served: Vec<(Array1<f64>, Podium)> = held_out
+        .iter()
+        .filter_map(|(race, p)| {
+            let order = podium(&race.finish)?;
+            let market = implied_probabilities(&race.odds_morning);
+            let combined = match (&stage2, market) {
+                (Some(s2), Some(m)) => s2.predict(&combined_x(p, &m)).ok(),
+                _ => None,
+            };
+            Some((combined.unwrap_or_else(|| p.clone()), order))
+        })
+        .collect();
+    let races = served.iter().filter_map(|(p, o)| Some((p.as_slice()?, *o)));
+    Holdout {
+        stage2,
+        place_exponents: fit_exponents(races, opts.min_stage2_races)
+            .unwrap_or(PlaceExponents::BENTER),
     }
-    opts.stage2.fit(&pool).ok()
 }
 
 impl ServingModel {
@@ -194,7 +234,7 @@ impl ServingModel {
         let opts = spec.walk_forward_options();
         let (stage1, l2) = fit_first_stage(&features, &opts.model, &spec.l2_grid)
             .ok_or(ServingError::NoRaces(until))?;
-        let stage2 = fit_stage2(&features, &opts.model.l2(l2), &opts);
+        let holdout = fit_holdout(&features, &opts.model.l2(l2), &opts);
         let trained_from = features.first().map_or(until, |f| f.date);
         let trained_until = features.last().map_or(until, |f| f.date);
         Ok(Self {
@@ -205,7 +245,8 @@ impl ServingModel {
             trained_until,
             l2,
             stage1,
-            stage2,
+            stage2: holdout.stage2,
+            place_exponents: holdout.place_exponents,
         })
     }
 
@@ -246,7 +287,7 @@ impl ServingModel {
             market,
             combined,
         } = self.win_probabilities(race)?;
-        let p_place = place_probabilities(&p_win.to_vec(), 3);
+        let p_place = self.place_exponents.place_probabilities(&p_win.to_vec(), 3);
         let (names, contributions) = self.contributions(race, market.as_ref(), combined)?;
         let mut order: Vec<usize> = (0..p_win.len()).collect();
         order.sort_by(|&a, &b| p_win[b].total_cmp(&p_win[a]));
@@ -276,7 +317,7 @@ impl ServingModel {
         Ok(RaceForecast {
             key: race.key,
             combined,
-            pronostics: pronostics(&race.runners, &wins, &p_place),
+            pronostics: pronostics(&race.runners, &wins, &p_place, &self.place_exponents),
             runners,
         })
     }

@@ -137,6 +137,8 @@ mod tests {
             recalibrated_final: array![0.5, 0.5],
             odds_morning: vec![Some(3.0), Some(1.5)],
             odds_final: vec![2.0, 2.0],
+            finish: vec![Some(1), Some(2)],
+            challengers: std::collections::BTreeMap::new(),
         };
 
         // Act

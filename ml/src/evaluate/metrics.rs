@@ -2,8 +2,10 @@
 //! deciles and the bootstrap interval of a log-loss difference.
 
 use super::report::{CalibrationBin, DiffCi, SourceMetrics};
+use crate::challengers::Challenger;
 use crate::rng::SplitMix64;
 use ndarray::Array1;
+use std::collections::BTreeMap;
 
 /// Probabilities are floored here before the logarithm, so that one impossible-looking winner
 /// costs a large but finite penalty.
@@ -23,6 +25,18 @@ pub(crate) struct Scored {
     pub(crate) recalibrated_final: Array1<f64>,
     pub(crate) odds_morning: Vec<Option<f64>>,
     pub(crate) odds_final: Vec<f64>,
+    /// Finishing positions (classified runners), for the place probabilities.
+    pub(crate) finish: Vec<Option<u32>>,
+    pub(crate) challengers: BTreeMap<Challenger, ChallengerProbs>,
+}
+
+/// A challenger's probabilities of one race.
+#[derive(Debug, Clone)]
+pub(crate) struct ChallengerProbs {
+    /// Scores normalised within the race, before calibration.
+    pub(crate) normalised: Array1<f64>,
+    /// Calibrated on earlier weeks: the challenger's forecast.
+    pub(crate) calibrated: Array1<f64>,
 }
 
 /// The forecasters compared.
@@ -35,6 +49,8 @@ pub(crate) enum Source {
     CombinedLate,
     RecalibratedMorning,
     RecalibratedFinal,
+    /// A challenger, calibrated.
+    Challenger(Challenger),
 }
 
 impl Source {
@@ -57,6 +73,7 @@ impl Source {
             Self::CombinedLate => "combined_late",
             Self::RecalibratedMorning => "market_morning_recalibrated",
             Self::RecalibratedFinal => "market_final_recalibrated",
+            Self::Challenger(c) => c.name(),
         }
     }
 
@@ -69,6 +86,7 @@ impl Source {
             Self::CombinedLate => Some(&s.combined_late),
             Self::RecalibratedMorning => s.recalibrated_morning.as_ref(),
             Self::RecalibratedFinal => Some(&s.recalibrated_final),
+            Self::Challenger(c) => s.challengers.get(&c).map(|p| &p.calibrated),
         }
     }
 }
@@ -219,6 +237,8 @@ mod tests {
             recalibrated_final: model.clone(),
             odds_morning: vec![None; model.len()],
             odds_final: vec![2.0; model.len()],
+            finish: vec![None; model.len()],
+            challengers: BTreeMap::new(),
             model,
         }
     }

@@ -2,6 +2,7 @@
 //! serialisable value (printed as JSON by the example, stored with model metadata later).
 
 use crate::features::OddsChoice;
+use crate::place::PlaceExponents;
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -91,6 +92,52 @@ pub struct NamedCoefficient {
     pub coefficient: f64,
 }
 
+/// A challenger on the evaluated races, beside the model and the market.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChallengerSummary {
+    /// Scores of its calibrated probabilities.
+    pub metrics: SourceMetrics,
+    /// Log-loss of its scores merely normalised within each race (before calibration).
+    pub normalised_logloss: f64,
+    /// challenger − model log-loss (negative: the challenger is better).
+    pub ci_vs_model: DiffCi,
+    /// challenger − final-odds market log-loss.
+    pub ci_vs_market_final: DiffCi,
+    /// Calibration deciles of its calibrated probabilities.
+    pub calibration: Vec<CalibrationBin>,
+}
+
+/// Place scores of one set of exponents, means per race.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct PlaceScores {
+    /// −ln P(observed second | winner) − ln P(observed third | first two).
+    pub order_logloss: f64,
+    /// Σ over runners of the binary log-loss of "finishes in the first three".
+    pub top3_logloss: f64,
+    /// Σ over runners of (P(first three) − finished in the first three)².
+    pub top3_brier: f64,
+}
+
+/// Harville–Benter place probabilities with Benter's published exponents against exponents
+/// refitted each week on earlier weeks' finishing orders, on the same races.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PlaceReport {
+    /// Races scored (a clear podium, four runners or more, a week with a refit).
+    pub races: usize,
+    /// The win probabilities the place probabilities start from.
+    pub win_probabilities: String,
+    /// The exponents fitted for the last week.
+    pub last_fitted: PlaceExponents,
+    /// Scores with Benter's 0.81 and 0.65.
+    pub benter: PlaceScores,
+    /// Scores with the refitted exponents.
+    pub fitted: PlaceScores,
+    /// Fitted − Benter, ordered log-loss of second and third.
+    pub ci_order: DiffCi,
+    /// Fitted − Benter, top-three log-loss.
+    pub ci_top3: DiffCi,
+}
+
 /// One week of the walk-forward.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct WeekReport {
@@ -121,8 +168,9 @@ pub struct WeekReport {
 }
 
 /// The whole walk-forward evaluation. Every metric is computed on exactly the same races: those
-/// with a single winner where the model, the final market, the late combination and, when the data
-/// has morning odds, the morning market and the 07:00 combination all exist. The recalibrated
+/// with a single winner where the model, the final market, the late combination, every challenger
+/// asked for and, when the data has morning odds, the morning market and the 07:00 combination
+/// all exist. The recalibrated
 /// markets (second stage on ln p_market alone) are controls: beating the raw market by merely
 /// correcting its favourite-longshot bias is not information from the model.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -175,6 +223,11 @@ pub struct Report {
     pub stage2_late: Option<Stage2Summary>,
     /// Last week's first-stage coefficients.
     pub model_coefficients: Vec<NamedCoefficient>,
+    /// Challengers asked for, by name, on the same races (empty when none was asked for).
+    pub challengers: BTreeMap<String, ChallengerSummary>,
+    /// Place probabilities with Benter's exponents and with refitted ones; `None` until enough
+    /// earlier races with a clear podium were forecast.
+    pub place: Option<PlaceReport>,
     /// Week by week.
     pub weeks: Vec<WeekReport>,
 }

@@ -5,12 +5,15 @@
 //! out-of-sample predictions of earlier weeks.
 
 use super::WalkForwardOptions;
-use super::metrics::Scored;
+use super::challenge::ChallengerForecast;
+use super::metrics::{ChallengerProbs, Scored};
 use super::report::Stage2Summary;
+use crate::challengers::Challenger;
 use crate::clogit::{Choice, FittedConditionalLogit};
 use crate::features::RaceFeatures;
 use crate::market::implied_probabilities;
 use ndarray::{Array1, Array2};
+use std::collections::BTreeMap;
 
 /// The predictions of one race, before the evaluated set is chosen.
 pub(super) struct Predicted {
@@ -25,6 +28,10 @@ pub(super) struct Predicted {
     pub(super) recalibrated: [Option<Array1<f64>>; 2],
     pub(super) odds_morning: Vec<Option<f64>>,
     pub(super) odds_final: Vec<Option<f64>>,
+    /// Finishing positions, for the place probabilities.
+    pub(super) finish: Vec<Option<u32>>,
+    /// Challengers' forecasts, filled in by the walk-forward when it runs challengers.
+    pub(super) challengers: BTreeMap<Challenger, ChallengerForecast>,
 }
 
 /// Which market a second stage reads.
@@ -55,9 +62,9 @@ fn combined_x(model: &Array1<f64>, market: &Array1<f64>) -> Array2<f64> {
     })
 }
 
-/// Input of the control: ln p_market.
-fn market_x(market: &Array1<f64>) -> Array2<f64> {
-    Array2::from_shape_fn((market.len(), 1), |(i, _)| ln(market, i))
+/// One column, ln p: the input of the control (p = the market) and of a challenger's calibration.
+pub(super) fn log_x(p: &Array1<f64>) -> Array2<f64> {
+    Array2::from_shape_fn((p.len(), 1), |(i, _)| ln(p, i))
 }
 
 /// Out-of-sample races of earlier weeks, per market: for the combination and for the control.
@@ -97,7 +104,7 @@ impl Pools {
                 winner: Some(winner),
             });
             self.recalibrated[m as usize].push(Choice {
-                x: market_x(market),
+                x: log_x(market),
                 winner: Some(winner),
             });
         }
@@ -136,6 +143,8 @@ impl WeekFits {
             recalibrated: [None, None],
             odds_morning: race.odds_morning.clone(),
             odds_final: race.odds_final.clone(),
+            finish: race.finish.clone(),
+            challengers: BTreeMap::new(),
         };
         for m in [Market::Morning, Market::Late] {
             let Some(market) = p.market(m) else { continue };
@@ -143,21 +152,38 @@ impl WeekFits {
             let combined = self.combined[i].as_ref();
             let control = self.recalibrated[i].as_ref();
             let c = combined.and_then(|f| f.predict(&combined_x(&p.model, market)).ok());
-            let r = control.and_then(|f| f.predict(&market_x(market)).ok());
+            let r = control.and_then(|f| f.predict(&log_x(market)).ok());
             (p.combined[i], p.recalibrated[i]) = (c, r);
         }
         Some(p)
     }
 }
 
-/// Keeps a race only if it has a single winner and every forecast the data allows.
-pub(super) fn scored(p: Predicted, has_morning: bool) -> Option<Scored> {
+/// Keeps a race only if it has a single winner and every forecast the data allows, including a
+/// calibrated forecast of each challenger asked for.
+pub(super) fn scored(
+    p: Predicted,
+    has_morning: bool,
+    challengers: &[Challenger],
+) -> Option<Scored> {
     let [cm, cl] = p.combined;
     let [rm, rl] = p.recalibrated;
     let morning_complete = p.market_morning.is_some() && cm.is_some() && rm.is_some();
     if has_morning && !morning_complete {
         return None;
     }
+    let mut forecasts = p.challengers;
+    let challengers = challengers
+        .iter()
+        .map(|c| {
+            let f = forecasts.remove(c)?;
+            let probs = ChallengerProbs {
+                normalised: f.normalised,
+                calibrated: f.calibrated?,
+            };
+            Some((*c, probs))
+        })
+        .collect::<Option<BTreeMap<_, _>>>()?;
     Some(Scored {
         week: p.week,
         winner: p.winner?,
@@ -171,5 +197,7 @@ pub(super) fn scored(p: Predicted, has_morning: bool) -> Option<Scored> {
         odds_morning: p.odds_morning,
         // Present and valid: the final market exists only when every price is.
         odds_final: p.odds_final.iter().map(|o| o.unwrap_or(0.0)).collect(),
+        finish: p.finish,
+        challengers,
     })
 }

@@ -4,7 +4,9 @@
 use super::WalkForwardOptions;
 use super::betting;
 use super::metrics::{self, Scored, Source};
-use super::report::{DiffCi, NamedCoefficient, Report, Stage2Summary, WeekReport};
+use super::report::{
+    ChallengerSummary, DiffCi, NamedCoefficient, Report, Stage2Summary, WeekReport,
+};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
 
@@ -49,6 +51,30 @@ pub(super) fn build_report(
         Some(metrics::bootstrap(&d, opts.bootstrap_resamples, opts.seed))
     };
     let zero = metrics::bootstrap(&[], 0, opts.seed);
+    let challengers = opts
+        .challengers
+        .iter()
+        .filter_map(|&c| {
+            let source = Source::Challenger(c);
+            let normalised = scored
+                .iter()
+                .map(|s| {
+                    Some(metrics::logloss(
+                        &s.challengers.get(&c)?.normalised,
+                        s.winner,
+                    ))
+                })
+                .collect::<Option<Vec<f64>>>()?;
+            let summary = ChallengerSummary {
+                metrics: metrics::source_metrics(scored, source)?,
+                normalised_logloss: normalised.iter().sum::<f64>() / normalised.len() as f64,
+                ci_vs_model: diff(source, Source::Model)?,
+                ci_vs_market_final: diff(source, Source::MarketFinal)?,
+                calibration: metrics::calibration(scored, source, CALIBRATION_BINS),
+            };
+            Some((c.name().to_string(), summary))
+        })
+        .collect();
     Report {
         from,
         to,
@@ -75,6 +101,8 @@ pub(super) fn build_report(
         stage2_morning,
         stage2_late,
         model_coefficients,
+        challengers,
+        place: super::places::place_report(scored, opts),
         weeks,
     }
 }

@@ -1,6 +1,7 @@
 //! Tests of the walk-forward on a seeded synthetic season.
 
 use super::*;
+use crate::place::PlaceExponents;
 use crate::rng::SplitMix64;
 use pronoturf_core::domain::{Discipline, Horse, Meeting, Race, Runner, RunnerStatus, Track};
 
@@ -203,4 +204,61 @@ fn impossible_requests_are_errors() {
         walk_forward(&[], date(2026, 1, 12), date(2026, 1, 19), &opts),
         Err(EvalError::NoRaces { .. })
     ));
+}
+
+#[test]
+fn challengers_are_calibrated_and_scored_on_the_same_races_as_the_model() {
+    // Arrange
+    let cards = season(11, 84);
+    let with = WalkForwardOptions {
+        challengers: Challenger::ALL.to_vec(),
+        ..options()
+    };
+
+    // Act
+    let plain =
+        walk_forward(&cards, date(2026, 2, 16), date(2026, 3, 30), &options()).expect("report");
+    let report = walk_forward(&cards, date(2026, 2, 16), date(2026, 3, 30), &with).expect("report");
+
+    // Assert: each challenger beats the uniform forecast on the report's races; the model's
+    // figures are those of the same races (here, every race the model and the markets scored).
+    assert!(plain.challengers.is_empty());
+    assert_eq!(report.races, plain.races);
+    assert_eq!(report.model_logloss, plain.model_logloss);
+    assert_eq!(report.challengers.len(), 2);
+    for (name, c) in &report.challengers {
+        assert!(c.metrics.logloss < report.uniform_logloss, "{name}: {c:?}");
+        assert!(c.ci_vs_model.lo <= c.ci_vs_model.hi);
+        let runners: usize = c.calibration.iter().map(|b| b.runners).sum();
+        assert_eq!(runners, report.runners);
+    }
+    let json = serde_json::to_value(&report).expect("json");
+    assert!(json["challengers"]["random_forest"]["metrics"]["logloss"].is_number());
+    assert!(json["challengers"]["logistic"]["ci_vs_market_final"]["hi"].is_number());
+}
+
+#[test]
+fn place_exponents_are_refitted_on_earlier_weeks_and_scored_beside_benters() {
+    // Arrange
+    let cards = season(21, 84);
+
+    // Act
+    let report =
+        walk_forward(&cards, date(2026, 2, 16), date(2026, 3, 30), &options()).expect("report");
+
+    // Assert: the first evaluated week has no earlier forecasts to fit on, so fewer races are
+    // compared than evaluated; both sets of exponents are scored on those races.
+    let place = report.place.expect("a place comparison");
+    let first = report
+        .weeks
+        .iter()
+        .find(|w| w.evaluated_races > 0)
+        .expect("a week");
+    assert!(place.races > 100 && place.races <= report.races - first.evaluated_races);
+    assert!(place.last_fitted.is_valid());
+    assert_ne!(place.last_fitted, PlaceExponents::BENTER);
+    for s in [place.benter, place.fitted] {
+        assert!(s.order_logloss > 0.0 && s.top3_logloss > 0.0 && s.top3_brier > 0.0);
+    }
+    assert!(place.ci_order.lo <= place.ci_order.mean && place.ci_order.mean <= place.ci_order.hi);
 }

@@ -147,3 +147,25 @@ fn a_forecast_sums_to_one_ranks_runners_and_explains_them_exactly() {
     assert!(top.down.iter().all(|c| c.value < 0.0));
     assert_eq!(forecast.pronostics[0].selection.len(), 1);
 }
+
+#[test]
+fn training_fits_the_place_exponents_and_old_model_files_get_benters() {
+    // Arrange
+    let cards = synthetic_history(40, 25, 13);
+    let until = NaiveDate::from_ymd_opt(2026, 2, 5).expect("date");
+    let model = ServingModel::train(&cards, until, &quick_spec()).expect("trained");
+
+    // Act: the same model as a file written before the exponents were stored.
+    let mut json = serde_json::to_value(&model).expect("json");
+    let removed = json
+        .as_object_mut()
+        .and_then(|o| o.remove("place_exponents"));
+    let old: ServingModel = serde_json::from_value(json).expect("an older file still loads");
+
+    // Assert: the fit ran (these orders follow ability exactly, far from Benter's world) and the
+    // old file falls back to the published values.
+    assert!(removed.is_some());
+    assert!(model.place_exponents.is_valid());
+    assert_ne!(model.place_exponents, PlaceExponents::BENTER);
+    assert_eq!(old.place_exponents, PlaceExponents::BENTER);
+}
