@@ -79,21 +79,12 @@ pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::Connect { .. } => Self::Unavailable("the database is unreachable".into()),
-            StoreError::Database(sqlx_error) if is_unavailable(&sqlx_error) => {
-                Self::Unavailable("the database is unreachable".into())
-            }
-            other => Self::Internal(Box::new(other)),
+        if e.is_unavailable() {
+            Self::Unavailable("the database is unreachable".into())
+        } else {
+            Self::Internal(Box::new(e))
         }
     }
-}
-
-fn is_unavailable(e: &sqlx::Error) -> bool {
-    matches!(
-        e,
-        sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
-    )
 }
 
 impl From<QueryRejection> for ApiError {

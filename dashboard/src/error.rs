@@ -1,6 +1,6 @@
 //! The dashboard's one error type: every failure becomes a French error page with a stable
-//! status (400 for a bad filter, 404 for an unknown race or horse, 500 for our own faults, with
-//! the cause logged once and never shown).
+//! status (400 for a bad filter, 404 for an unknown race or horse, 503 while the database is out
+//! of reach or saturated, 500 for our own faults, with the cause logged once and never shown).
 
 use crate::pages::Layout;
 use askama::Template;
@@ -57,6 +57,7 @@ impl PageError {
         match self {
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::NotFound(_) => StatusCode::NOT_FOUND,
+            Self::Store(e) if e.is_unavailable() => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -68,6 +69,15 @@ impl IntoResponse for PageError {
         let (heading, message) = match &self {
             Self::BadRequest(m) => ("Requête invalide", m.clone()),
             Self::NotFound(m) => ("Page introuvable", m.clone()),
+            Self::Store(e) if e.is_unavailable() => {
+                tracing::warn!(error = %e, "dashboard page: database unavailable");
+                (
+                    "Base de données indisponible",
+                    "La base de données ne répond pas ou est saturée. Réessayez dans un instant ; \
+                     l'état de chaque service est sur la page Exploitation."
+                        .to_string(),
+                )
+            }
             other => {
                 tracing::error!(error.cause_chain = ?other, "dashboard page failed");
                 (

@@ -8,6 +8,7 @@ pub mod error;
 pub mod export;
 pub mod filters;
 pub mod format;
+pub mod gate;
 pub mod pages;
 pub mod probes;
 
@@ -49,6 +50,10 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The champion's feature drift, reused for a few minutes (costly to compute).
     pub drift: Arc<pages::model::drift::DriftCache>,
+    /// One render per page at a time, a few pages at once.
+    pub renders: Arc<gate::RenderGate>,
+    /// Pages rendered since start (cache misses), for the log and the tests.
+    pub rendered: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl AppState {
@@ -69,6 +74,8 @@ impl AppState {
             http,
             settings: Arc::new(settings),
             drift: Arc::default(),
+            renders: Arc::default(),
+            rendered: Arc::default(),
         })
     }
 }

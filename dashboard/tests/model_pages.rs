@@ -311,6 +311,7 @@ fn champion(app: &App) -> String {
         l2: 0.01,
         stage1: logit(coefficients, Array1::ones(n)),
         stage2: Some(logit(array![1.0, 0.5], array![2.0, 1.0])),
+        place_exponents: pronoturf_ml::place::PlaceExponents::BENTER,
     };
     let version = "clogit-form-20260101-test".to_string();
     let registry = Registry::new(&app.state.settings.ml_models_dir);

@@ -5,6 +5,7 @@ mod support;
 
 use axum::http::StatusCode;
 use pronoturf_core::store::JobOutcome;
+use std::sync::Arc;
 use support::App;
 
 #[tokio::test]
@@ -132,6 +133,36 @@ async fn unknown_things_are_404_and_bad_filters_are_400_with_a_french_page() {
         assert_eq!(page.status, status, "{uri}");
         assert!(page.content_type.starts_with("text/html"), "{uri}");
         assert!(page.body.contains("<html lang=\"fr\">"), "{uri}");
+    }
+}
+
+#[tokio::test]
+async fn a_burst_of_requests_for_one_page_renders_it_once() {
+    let app = App::with_fixture().await;
+    let pages = futures::future::join_all((0..24).map(|_| app.get("/?periode=tout"))).await;
+    assert!(pages.iter().all(|p| p.status == StatusCode::OK));
+    assert!(pages.windows(2).all(|w| w[0].body == w[1].body));
+    assert_eq!(
+        app.state
+            .rendered
+            .load(std::sync::atomic::Ordering::Relaxed),
+        1,
+        "the other 23 found it cached"
+    );
+}
+
+#[tokio::test]
+async fn a_dead_database_gets_a_503_page_that_says_so_not_a_500() {
+    let mut app = App::new("http://127.0.0.1:9").await;
+    // Nothing listens on port 1: every query fails to connect, as when MariaDB is down.
+    app.state.store = Arc::new(
+        pronoturf_core::store::MySqlStore::connect_lazy("mysql://root@127.0.0.1:1/none")
+            .expect("lazy store"),
+    );
+    for uri in ["/", "/courses/2026-01-01/1/1", "/performance"] {
+        let page = app.get(uri).await;
+        assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{uri}");
+        assert!(page.body.contains("Base de données indisponible"), "{uri}");
     }
 }
 

@@ -53,6 +53,21 @@ pub enum StoreError {
     Database(#[from] sqlx::Error),
 }
 
+impl StoreError {
+    /// True when the database is out of reach (down, refusing, or every pooled connection busy
+    /// past the wait): a condition to report as 503 and retry, not a fault of ours or the data's.
+    pub fn is_unavailable(&self) -> bool {
+        match self {
+            Self::Connect { .. } => true,
+            Self::Database(e) => matches!(
+                e,
+                sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
+            ),
+            Self::Migrate(_) | Self::Invalid(_) => false,
+        }
+    }
+}
+
 /// Result of the Store's operations.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 

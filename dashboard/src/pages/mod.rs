@@ -217,6 +217,8 @@ pub fn link(path: &str, query: &str) -> String {
 }
 
 /// The page at `uri` from the cache, or rendered by `render` and cached for [`PAGE_TTL`].
+/// Renders pass the [`crate::gate::RenderGate`], then look at the cache again: a burst of
+/// requests for one expired page renders it once, not once per request.
 pub async fn cached(
     state: &AppState,
     uri: &Uri,
@@ -226,7 +228,14 @@ pub async fn cached(
     if let Some(body) = state.cache.get(&key).await {
         return Ok(html(body));
     }
+    let _admission = state.renders.admit(&key).await;
+    if let Some(body) = state.cache.get(&key).await {
+        return Ok(html(body));
+    }
     let body = render.await?;
+    state
+        .rendered
+        .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     state.cache.set(&key, body.as_bytes(), PAGE_TTL).await;
     Ok(html(body.into_bytes()))
 }
