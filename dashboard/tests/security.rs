@@ -3,16 +3,14 @@
 //! crawled. Every response carries the Content-Security-Policy, no page contains a script, an
 //! event-handler attribute or a `javascript:` URL, and the names show escaped, never raw.
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+mod support;
+
+use axum::http::StatusCode;
 use chrono::NaiveDate;
-use http_body_util::BodyExt;
 use pronoturf_core::domain::*;
-use pronoturf_core::settings::{DatabaseUrl, Settings};
-use pronoturf_core::store;
-use pronoturf_dashboard::{AppState, CONTENT_SECURITY_POLICY, router};
+use pronoturf_dashboard::CONTENT_SECURITY_POLICY;
 use std::collections::{BTreeSet, VecDeque};
-use tower::ServiceExt;
+use support::App;
 
 /// Breaks out of an element, of a double- and a single-quoted attribute, and of a URL.
 const HORSE: &str = "<script>alert('horse')</script>";
@@ -75,59 +73,14 @@ fn hostile_card() -> RaceCard {
     }
 }
 
-async fn app() -> (AppState, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let url = format!("sqlite://{}/dash.db", dir.path().display());
-    let store = store::open(&DatabaseUrl::parse("DATABASE_URL", &url).expect("url"))
-        .await
-        .expect("open");
-    store
+/// The dashboard over a store holding the hostile race only.
+async fn app() -> App {
+    let app = App::new("http://127.0.0.1:9").await;
+    app.store()
         .upsert_race_cards(&[hostile_card()])
         .await
         .expect("write");
-    let settings = Settings::from_lookup(|k| match k {
-        "DATABASE_URL" => Some(url.clone()),
-        "API_URL" => Some("http://127.0.0.1:9".into()),
-        _ => None,
-    })
-    .expect("settings");
-    (AppState::new(store, settings).expect("state"), dir)
-}
-
-struct Page {
-    status: StatusCode,
-    csp: Option<String>,
-    content_type: String,
-    body: String,
-}
-
-async fn get(state: &AppState, uri: &str) -> Page {
-    let response = router(state.clone())
-        .oneshot(Request::get(uri).body(Body::empty()).expect("request"))
-        .await
-        .expect("response");
-    let header = |name| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let csp = header(header::CONTENT_SECURITY_POLICY);
-    let content_type = header(header::CONTENT_TYPE).unwrap_or_default();
-    let status = response.status();
-    let bytes = response
-        .into_body()
-        .collect()
-        .await
-        .expect("body")
-        .to_bytes();
-    Page {
-        status,
-        csp,
-        content_type,
-        body: String::from_utf8_lossy(&bytes).into_owned(),
-    }
+    app
 }
 
 /// Internal links of a page (`href="/..."`), with askama's `&#38;` turned back into `&`.
@@ -143,7 +96,7 @@ fn links(body: &str) -> Vec<String> {
 /// Every hostile name, whole: none may appear unescaped in HTML.
 const RAW: [&str; 5] = [HORSE, JOCKEY, TRAINER, TRACK, RACE];
 
-fn assert_safe(uri: &str, page: &Page) {
+fn assert_safe(uri: &str, page: &support::Answer) {
     assert_eq!(
         page.csp.as_deref(),
         Some(CONTENT_SECURITY_POLICY),
@@ -177,7 +130,7 @@ async fn every_crawled_page_escapes_stored_names_and_sends_the_policy() {
     // Arrange: a policy that allows no script at all (default-src 'none', no script-src).
     assert!(CONTENT_SECURITY_POLICY.contains("default-src 'none'"));
     assert!(!CONTENT_SECURITY_POLICY.contains("script-src"));
-    let (state, _dir) = app().await;
+    let app = app().await;
     let date = day().format("%Y-%m-%d").to_string();
     let mut queue: VecDeque<String> = [
         format!("/?date={date}&periode=tout"),
@@ -204,7 +157,7 @@ async fn every_crawled_page_escapes_stored_names_and_sends_the_policy() {
         if !seen.insert(uri.clone()) || seen.len() > 150 {
             continue;
         }
-        let page = get(&state, &uri).await;
+        let page = app.get(&uri).await;
         assert!(
             page.status.is_success() || page.status.is_client_error(),
             "{uri}: {}",
@@ -249,12 +202,10 @@ async fn every_crawled_page_escapes_stored_names_and_sends_the_policy() {
 
 #[tokio::test]
 async fn csv_exports_keep_names_as_data_and_send_the_policy() {
-    let (state, _dir) = app().await;
-    let page = get(
-        &state,
-        "/?date=2026-01-02&periode=tout&format=csv&tableau=courses",
-    )
-    .await;
+    let app = app().await;
+    let page = app
+        .get("/?date=2026-01-02&periode=tout&format=csv&tableau=courses")
+        .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(
         page.content_type.starts_with("text/csv"),
