@@ -58,6 +58,12 @@ pages=(
   "export CSV, perf. jours|/performance?periode=tout&format=csv&tableau=jours"
 )
 
+# The dashboard computes the champion's feature drift in the background when it starts (the whole
+# history read and its features rebuilt); the Modèle page waits for the first report. Measured
+# here once, so the pages below are timed in the steady state a user meets.
+echo "drift report at start-up (first Modèle page): $(curl -s -o /dev/null -w '%{time_total}' "$base/modele?bench=warm") s"
+echo "server RSS before the runs: $(ps -o rss= -p $dash | awk '{printf "%.1f MiB", $1/1024}')"
+
 printf '%-26s %10s %10s %10s  %s\n' page "median ms" "max ms" "kB" path
 n=0
 for entry in "${pages[@]}"; do

@@ -145,6 +145,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    pages::model::warm_drift(&state);
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

@@ -30,6 +30,10 @@ use std::path::Path;
 use std::str::FromStr;
 use std::time::Instant;
 
+/// Largest part of the file SQLite maps into memory (pages shared by all connections and the OS
+/// cache, counted once). Beyond it, reads go through each connection's page cache.
+const MMAP_SIZE: u64 = 1 << 30;
+
 pub(super) static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
 /// The SQLite implementation of [`Store`].
@@ -62,7 +66,11 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             // WAL with NORMAL is durable against application crashes, and much faster.
             .synchronous(SqliteSynchronous::Normal)
-            .busy_timeout(std::time::Duration::from_secs(10));
+            .busy_timeout(std::time::Duration::from_secs(10))
+            // Reads straight from a shared mapping of the file: no copy into each connection's
+            // small page cache, which made the same query two to three times slower on a
+            // connection that had not run it lately.
+            .pragma("mmap_size", MMAP_SIZE.to_string());
         // Each connection to `:memory:` is a separate database, so memory stores get exactly one.
         let pool = SqlitePoolOptions::new()
             .max_connections(if in_memory { 1 } else { 8 })

@@ -92,6 +92,23 @@ pub async fn load(state: &AppState, filters: &Filters, today: NaiveDate) -> Resu
     })
 }
 
+/// Starts computing the champion's drift in the background, so that the first visit of the page
+/// finds it ready instead of waiting for a read of the whole history.
+pub fn warm_drift(state: &AppState) {
+    let state = state.clone();
+    tokio::spawn(async move {
+        let root = state.settings.ml_models_dir.clone();
+        let champion =
+            tokio::task::spawn_blocking(move || Registry::new(root).load_champion()).await;
+        if let Ok(Ok(Some((version, model)))) = champion {
+            state
+                .drift
+                .get(state.store.clone(), &version, Arc::new(model))
+                .await;
+        }
+    });
+}
+
 /// `/modele`: the page, or one of its tables as CSV.
 pub async fn show(State(state): State<AppState>, uri: Uri, params: Params) -> Result<Response> {
     let today = today_in_paris();

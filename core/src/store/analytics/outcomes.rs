@@ -208,8 +208,9 @@ pub(crate) fn day_runner_names(date: NaiveDate) -> Sql {
     q
 }
 
-/// Data-quality counts: one row per race with correlated counts (each through an index on the
-/// race), then summed. `before` is the reference day: races before it should have a result.
+/// Data-quality counts: one row per race with its runners counted in one pass over the
+/// `runners_race_quality` index and its payouts and predictions through indexes on the race,
+/// then summed. `before` is the reference day: races before it should have a result.
 pub(crate) fn data_quality(f: &PeriodFilter, before: NaiveDate) -> Sql {
     let mut q = sql("select count(*) as races,
         cast(coalesce(sum(x.runners), 0) as signed) as runners,
@@ -223,20 +224,19 @@ pub(crate) fn data_quality(f: &PeriodFilter, before: NaiveDate) -> Sql {
         count(case when x.date < ? and x.predicted = 0 then 1 end)
             as past_races_without_prediction
         from (select r.date, r.arrival,
-            (select count(*) from runners ru where ru.race_id = r.id
-                and ru.status <> 'NON_RUNNER') as runners,
-            (select count(*) from runners ru where ru.race_id = r.id
-                and ru.status <> 'NON_RUNNER' and ru.odds_reference is null
-                and ru.odds_final is null) as no_odds,
-            (select count(*) from runners ru where ru.race_id = r.id and ru.finish = 1) as winners,
+            count(case when ru.status <> 'NON_RUNNER' then 1 end) as runners,
+            count(case when ru.status <> 'NON_RUNNER' and ru.odds_reference is null
+                and ru.odds_final is null then 1 end) as no_odds,
+            count(case when ru.finish = 1 then 1 end) as winners,
             (select count(*) from payouts p where p.race_id = r.id) as payouts,
             (select count(*) from runner_predictions p where p.race_id = r.id) as predicted
             from races r join meetings m on m.id = r.meeting_id
-            join tracks t on t.id = m.track_id where 1 = 1");
+            join tracks t on t.id = m.track_id
+            left join runners ru on ru.race_id = r.id where 1 = 1");
     q.args.push(Arg::Date(before));
     q.args.push(Arg::Date(before));
     push_filter(&mut q, f);
-    q.text.push_str(") x");
+    q.text.push_str(" group by r.id, r.date, r.arrival) x");
     q
 }
 

@@ -3,7 +3,9 @@
 //! as a standardised mean difference (recent mean − training mean, over the training standard
 //! deviation; 0.25 and beyond is commonly read as a notable shift). Features of a race come from
 //! every earlier race, so the whole history is read and the features rebuilt: seconds on a large
-//! database. The result is kept in process for [`DRIFT_TTL`] per champion version.
+//! database. The result is kept in process per champion version and refreshed in the background
+//! after [`DRIFT_TTL`], the old report shown meanwhile; the dashboard starts the first
+//! computation when it starts ([`super::warm_drift`]).
 
 use crate::error::{PageError, Result};
 use chrono::{Days, NaiveDate};
@@ -62,25 +64,39 @@ pub enum Drift {
     },
 }
 
-/// The last report and the champion version and time it was computed for.
+/// The last report, with the champion version and time it was computed for, and the flight
+/// that computes the next one.
 #[derive(Default)]
 pub struct DriftCache {
-    last: tokio::sync::Mutex<Option<(String, Instant, Arc<Drift>)>>,
+    last: std::sync::Mutex<Option<(String, Instant, Arc<Drift>)>>,
+    /// Held while computing: one computation at a time, however many pages ask.
+    flight: tokio::sync::Mutex<()>,
 }
 
 impl DriftCache {
-    /// The drift of champion `version`, or [`Drift::Pending`] when it takes longer than
-    /// [`DRIFT_WAIT`]: the computation runs in its own task, so it finishes for a later request.
+    /// The drift of champion `version`. A fresh report is returned at once; a stale one of the
+    /// same version too, while a background task refreshes it (a page never waits for a
+    /// refresh). With no report for this version the page waits up to [`DRIFT_WAIT`], then gets
+    /// [`Drift::Pending`]: the computation goes on in its own task for a later request.
     pub async fn get(
         self: &Arc<Self>,
         store: Arc<dyn Store>,
         version: &str,
         model: Arc<ServingModel>,
     ) -> Arc<Drift> {
+        let known = self.report_of(version);
+        if let Some((fresh, drift)) = &known
+            && (*fresh || self.flight.try_lock().is_err())
+        {
+            return drift.clone();
+        }
         let cache = self.clone();
         let version = version.to_string();
         let task =
             tokio::spawn(async move { cache.compute_once(store.as_ref(), &version, model).await });
+        if let Some((_, stale)) = known {
+            return stale;
+        }
         match tokio::time::timeout(DRIFT_WAIT, task).await {
             Ok(Ok(Ok(drift))) => drift,
             Ok(Ok(Err(e))) => {
@@ -95,23 +111,28 @@ impl DriftCache {
         }
     }
 
-    /// The drift reused when fresh, else computed from the Store. The lock is held while
-    /// computing, so concurrent requests wait for one computation.
+    /// The report kept for `version`, and whether it is still fresh.
+    fn report_of(&self, version: &str) -> Option<(bool, Arc<Drift>)> {
+        let last = self.last.lock().unwrap_or_else(|e| e.into_inner());
+        let (v, at, drift) = last.as_ref()?;
+        (v == version).then(|| (at.elapsed() < DRIFT_TTL, drift.clone()))
+    }
+
+    /// The drift computed from the Store, unless a computation that finished while this one
+    /// waited for the flight already left a fresh report.
     async fn compute_once(
         &self,
         store: &dyn Store,
         version: &str,
         model: Arc<ServingModel>,
     ) -> Result<Arc<Drift>> {
-        let mut last = self.last.lock().await;
-        if let Some((v, at, drift)) = last.as_ref()
-            && v == version
-            && at.elapsed() < DRIFT_TTL
-        {
-            return Ok(drift.clone());
+        let _flight = self.flight.lock().await;
+        if let Some((true, drift)) = self.report_of(version) {
+            return Ok(drift);
         }
         let drift = Arc::new(compute(store, model).await?);
-        *last = Some((version.to_string(), Instant::now(), drift.clone()));
+        *self.last.lock().unwrap_or_else(|e| e.into_inner()) =
+            Some((version.to_string(), Instant::now(), drift.clone()));
         Ok(drift)
     }
 }
