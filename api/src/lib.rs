@@ -88,7 +88,8 @@ impl AppState {
             .transpose()?;
         let queue_has_worker = settings.redis_url.is_some();
         Ok(Self {
-            store,
+            // A frozen database fails a request as a 503 within seconds, not at the HTTP timeout.
+            store: pronoturf_core::store::deadline::with_deadline(store),
             redis,
             cache: Arc::new(Cache::new(settings.redis_url.as_ref())?),
             metrics: metrics::Metrics::default(),

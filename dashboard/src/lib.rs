@@ -68,7 +68,8 @@ impl AppState {
             .timeout(probes::PROBE_TIMEOUT)
             .build()?;
         Ok(Self {
-            store,
+            // A frozen database fails a page as a 503 within seconds, not at the HTTP timeout.
+            store: pronoturf_core::store::deadline::with_deadline(store),
             redis,
             cache: Arc::new(Cache::new(settings.redis_url.as_ref())?),
             http,

@@ -1,8 +1,7 @@
-//! MariaDB stopped (SIGTERM) or crashed (SIGKILL), then back, beneath a running `pronoturf
-//! serve`: while it is out the API answers 503 with a problem+json body within seconds, never
-//! hangs, and once it is back the same process serves everything again. A frozen server (SIGSTOP)
-//! is not here: a query already sent on an open connection waits without a read timeout (see
-//! RELIABILITY.md).
+//! MariaDB stopped (SIGTERM), crashed (SIGKILL) or frozen (SIGSTOP: connections open, no answer),
+//! then back, beneath a running `pronoturf serve`: while it is out the API answers 503 with a
+//! problem+json body within seconds, never hangs, and once it is back the same process serves
+//! everything again.
 
 use crate::harness::run_ok;
 use crate::harness::{PrivateMariadb, Serve, client, eventually, history_slice, pronoturf_with};
@@ -63,10 +62,14 @@ async fn serve_answers_503_while_mariadb_is_down_and_recovers_without_a_restart(
     let rounds = [
         ("-TERM", ["2026-06-02", "2026-06-03"], "2026-06-04"),
         ("-KILL", ["2026-06-05", "2026-06-06"], "2026-06-07"),
+        ("-STOP", ["2026-06-08", "2026-06-09"], "2026-06-10"),
     ];
     for (signal, days_down, day_back) in rounds {
-        // Act: the server goes away.
-        db.stop(signal == "-KILL");
+        // Act: the server goes away, or freezes with its connections open.
+        match signal {
+            "-STOP" => db.signal(signal),
+            _ => db.stop(signal == "-KILL"),
+        }
         // Assert: every request gets a 503 problem document, quickly.
         for day in days_down {
             let (code, kind, body, took) = races(&http, &serve.api, day).await;
@@ -82,8 +85,11 @@ async fn serve_answers_503_while_mariadb_is_down_and_recovers_without_a_restart(
         assert_eq!(status(&http, &health("all")).await, 503);
         assert_eq!(status(&http, &format!("{}/health", serve.api)).await, 200);
 
-        // Act: the server comes back on the same data and port.
-        db.restart();
+        // Act: the server comes back (on the same data and port when it was stopped).
+        match signal {
+            "-STOP" => db.signal("-CONT"),
+            _ => db.restart(),
+        }
         // Assert: the same process serves again, data and health.
         eventually("races served again", Duration::from_secs(20), || async {
             races(&http, &serve.api, day_back).await.0 == 200

@@ -5,6 +5,7 @@
 //! (date + meeting + race + runner), so replaying the same data changes nothing.
 
 mod analytics;
+pub mod deadline;
 mod mysql;
 mod predictions;
 mod rows;
@@ -51,6 +52,14 @@ pub enum StoreError {
     /// Any other database error.
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// The database did not answer in time (see [`deadline`]).
+    #[error("the database did not answer within {after:?} ({operation})")]
+    Timeout {
+        /// The Store operation.
+        operation: &'static str,
+        /// The deadline.
+        after: Duration,
+    },
 }
 
 impl StoreError {
@@ -58,7 +67,7 @@ impl StoreError {
     /// past the wait): a condition to report as 503 and retry, not a fault of ours or the data's.
     pub fn is_unavailable(&self) -> bool {
         match self {
-            Self::Connect { .. } => true,
+            Self::Connect { .. } | Self::Timeout { .. } => true,
             Self::Database(e) => matches!(
                 e,
                 sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed
