@@ -1,6 +1,10 @@
 //! CSV downloads of the pages' tables (`?format=csv`, with the page's filters): written with the
 //! csv crate, so separators, quotes and line breaks inside values are escaped properly. Values
-//! are plain (decimal point, ISO dates) so spreadsheets and scripts read them as numbers.
+//! are plain (decimal point, ISO dates) so spreadsheets and scripts read them as numbers. Text
+//! that a spreadsheet would run as a formula (a name from the PMU feed starting with `=`, `+`,
+//! `-` or `@`) is written with a leading apostrophe, numbers never.
+
+use std::borrow::Cow;
 
 use crate::error::{PageError, Result};
 use axum::http::header;
@@ -37,7 +41,7 @@ impl Table {
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(&self.headers)?;
         for row in &self.rows {
-            w.write_record(row)?;
+            w.write_record(row.iter().map(|cell| inert(cell).into_owned()))?;
         }
         w.into_inner()
             .map_err(|e| PageError::Csv(csv::Error::from(e.into_error())))
@@ -70,6 +74,18 @@ pub fn respond(tables: Vec<Table>, wanted: Option<&str>) -> Result<Response> {
         .into_response())
 }
 
+/// `cell`, with a leading apostrophe when a spreadsheet would take it for a formula (CSV
+/// injection): text starting with `=`, `+`, `-`, `@`, a tab or a carriage return. Numbers such
+/// as `-12.5` are left as they are, so profits and losses stay numbers.
+fn inert(cell: &str) -> Cow<'_, str> {
+    let risky = cell.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    if risky && cell.parse::<f64>().is_err() {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
+
 /// An optional value as CSV text (empty when unknown).
 pub fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|v| v.to_string()).unwrap_or_default()
@@ -87,6 +103,21 @@ mod tests {
         assert_eq!(
             csv,
             "nom,valeur\n\"PRIX \"\"A\"\", B\",\"ligne\nsuivante\"\n"
+        );
+    }
+
+    #[test]
+    fn text_a_spreadsheet_would_run_is_made_inert_but_numbers_are_not() {
+        let mut t = Table::new("t", vec!["cheval", "gain"]);
+        t.push(vec!["=HYPERLINK(\"http://x\")".into(), "-12.5".into()]);
+        t.push(vec!["@SUM(A1)".into(), "+3".into()]);
+        t.push(vec!["-cmd|' /C calc'!A0".into(), "\tx".into()]);
+        t.push(vec!["JOUR DE GLOIRE".into(), "1e3".into()]);
+        let csv = String::from_utf8(t.to_csv().expect("csv")).expect("utf8");
+        assert_eq!(
+            csv,
+            "cheval,gain\n\"'=HYPERLINK(\"\"http://x\"\")\",-12.5\n'@SUM(A1),+3\n\
+             '-cmd|' /C calc'!A0,'\tx\nJOUR DE GLOIRE,1e3\n"
         );
     }
 
