@@ -382,6 +382,57 @@ async fn job_runs_are_recorded_newest_first() {
 }
 
 #[tokio::test]
+async fn a_redelivered_job_closes_the_runs_its_lost_workers_left_running() {
+    for b in backends().await {
+        let params = serde_json::json!({"date": "2026-01-01"});
+        let start = |id: &'static str, attempt| {
+            let (store, params) = (b.store.clone(), params.clone());
+            async move {
+                store
+                    .start_delivered_job_run(id, "sync", &params, attempt)
+                    .await
+                    .expect("start")
+            }
+        };
+        // Arrange: attempt 1 of job A, whose worker is then lost; job B, same name and params,
+        // running elsewhere; a direct run (no job id).
+        let lost = start("job-a", 1).await;
+        let other = start("job-b", 1).await;
+        let direct = b
+            .store
+            .start_job_run("sync", &params, 1)
+            .await
+            .expect("start");
+        // Act: the queue delivers job A again.
+        let retaken = start("job-a", 2).await;
+        // Assert: only job A's earlier run is closed, as abandoned.
+        let runs = b.store.list_job_runs(10).await.expect("list");
+        let status = |id| {
+            let run = runs.iter().find(|r| r.id == id).expect("run");
+            (
+                run.status.clone(),
+                run.error.clone(),
+                run.finished_at.is_some(),
+            )
+        };
+        let (lost_status, lost_error, lost_finished) = status(lost);
+        assert_eq!(lost_status, "failed", "{}", b.name);
+        assert!(lost_finished, "{}", b.name);
+        assert!(
+            lost_error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("abandoned:")),
+            "{}: {lost_error:?}",
+            b.name
+        );
+        for id in [other, direct, retaken] {
+            assert_eq!(status(id), ("running".into(), None, false), "{}", b.name);
+        }
+        b.cleanup().await;
+    }
+}
+
+#[tokio::test]
 async fn a_schedule_slot_is_claimed_by_exactly_one_caller() {
     for b in backends().await {
         let (s, slot) = ("sync", "2026-10-25T02:30");

@@ -119,7 +119,7 @@ async fn execute_in_span(ctx: &WorkerCtx, delivery: Delivery) -> Outcome {
     let job = delivery.job.clone();
     let run_id = match ctx
         .store
-        .start_job_run(&job.name, &job.params, job.attempt)
+        .start_delivered_job_run(&job.id, &job.name, &job.params, job.attempt)
         .await
     {
         Ok(id) => Some(id),

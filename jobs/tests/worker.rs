@@ -100,9 +100,18 @@ async fn a_job_whose_worker_dies_mid_run_is_redelivered_and_its_effect_happens_o
             .iter()
             .map(|r| (r.status.as_str(), r.attempt))
             .collect();
+        // The dead worker's run is closed by the redelivery, as abandoned.
         assert_eq!(
             statuses,
-            vec![("succeeded", 2), ("running", 1)],
+            vec![("succeeded", 2), ("failed", 1)],
+            "{}",
+            q.name
+        );
+        assert!(
+            runs[1]
+                .error
+                .as_deref()
+                .is_some_and(|e| e.starts_with("abandoned:")),
             "{}",
             q.name
         );

@@ -108,6 +108,13 @@ macro_rules! store_operations {
             fn find_payload(&self, path: &str) -> Option<ArchivedPayload>;
             fn stats(&self) -> StoreStats;
             fn start_job_run(&self, job: &str, params: &serde_json::Value, attempt: u32) -> i64;
+        fn start_delivered_job_run(
+            &self,
+            job_id: &str,
+            job: &str,
+            params: &serde_json::Value,
+            attempt: u32
+        ) -> i64;
             fn finish_job_run(
                 &self,
                 id: i64,

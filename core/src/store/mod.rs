@@ -415,6 +415,18 @@ pub trait Store: Send + Sync + 'static {
         attempt: u32,
     ) -> Result<i64>;
 
+    /// Records the start of attempt `attempt` of the queued job `job_id`, in one transaction
+    /// with the end of its earlier attempts still `running`: the queue delivers a job again only
+    /// when the worker that held it stopped keeping it, so those runs will never finish; they
+    /// are recorded `failed`, abandoned. Returns the new run's id.
+    async fn start_delivered_job_run(
+        &self,
+        job_id: &str,
+        job: &str,
+        params: &serde_json::Value,
+        attempt: u32,
+    ) -> Result<i64>;
+
     /// Records the end of a job run.
     async fn finish_job_run(
         &self,

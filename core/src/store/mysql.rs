@@ -77,6 +77,11 @@ super::analytics::analytics_reads!(
     "cast(month(r.date) as signed)"
 );
 
+// Job-run starts (rows.rs), with this driver's id of an inserted row.
+super::rows::job_run_starts!(MySqlStore, |r: sqlx::mysql::MySqlQueryResult| id_of(
+    r.last_insert_id()
+));
+
 #[async_trait]
 impl Store for MySqlStore {
     fn backend(&self) -> &'static str {
@@ -281,17 +286,18 @@ impl Store for MySqlStore {
         params: &serde_json::Value,
         attempt: u32,
     ) -> Result<i64> {
-        let result = sqlx::query(
-            "insert into job_runs (job, params, attempt, started_at, status)
-             values (?, ?, ?, ?, 'running')",
-        )
-        .bind(job)
-        .bind(params.to_string())
-        .bind(i64::from(attempt))
-        .bind(Utc::now())
-        .execute(&self.pool)
-        .await?;
-        id_of(result.last_insert_id())
+        self.insert_job_run(None, job, params, attempt).await
+    }
+
+    async fn start_delivered_job_run(
+        &self,
+        job_id: &str,
+        job: &str,
+        params: &serde_json::Value,
+        attempt: u32,
+    ) -> Result<i64> {
+        self.insert_job_run(Some(job_id), job, params, attempt)
+            .await
     }
 
     async fn finish_job_run(

@@ -42,6 +42,18 @@ macro_rules! runner_select {
     };
 }
 
+/// Records the start of a job run (`job_id` null when the queue did not deliver it).
+pub(crate) const INSERT_JOB_RUN: &str = "insert into job_runs
+    (job_id, job, params, attempt, started_at, status) values (?, ?, ?, ?, ?, 'running')";
+/// Closes the runs of earlier attempts of a job that are still `running`: their workers were
+/// lost, since the queue delivers a job again only when its delivery was not kept alive.
+pub(crate) const ABANDON_EARLIER_ATTEMPTS: &str = "update job_runs
+    set status = 'failed', finished_at = ?, error = ?
+    where job_id = ? and status = 'running' and attempt < ?";
+/// Why such a run failed.
+pub(crate) const ABANDONED: &str = "abandoned: the worker running this attempt stopped before \
+    finishing (killed or lost); a later attempt took the job over";
+
 pub(crate) const SELECT_RACE: &str =
     race_select!("where m.date = ? and m.number = ? and r.number = ?");
 
@@ -703,3 +715,43 @@ impl PayloadRow {
         })
     }
 }
+
+/// Implements the recording of job-run starts for one backend: `$id` turns the insert's result
+/// into the new run's id (the two drivers name it differently). A macro rather than a function
+/// generic over the database (STYLE.md §5).
+macro_rules! job_run_starts {
+    ($store:ty, $id:expr) => {
+        impl $store {
+            async fn insert_job_run(
+                &self,
+                job_id: Option<&str>,
+                job: &str,
+                params: &serde_json::Value,
+                attempt: u32,
+            ) -> $crate::store::Result<i64> {
+                let now = chrono::Utc::now();
+                let mut tx = self.begin_write().await?;
+                if let Some(job_id) = job_id {
+                    sqlx::query($crate::store::rows::ABANDON_EARLIER_ATTEMPTS)
+                        .bind(now)
+                        .bind($crate::store::rows::ABANDONED)
+                        .bind(job_id)
+                        .bind(i64::from(attempt))
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                let result = sqlx::query($crate::store::rows::INSERT_JOB_RUN)
+                    .bind(job_id)
+                    .bind(job)
+                    .bind(params.to_string())
+                    .bind(i64::from(attempt))
+                    .bind(now)
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                ($id)(result)
+            }
+        }
+    };
+}
+pub(crate) use job_run_starts;

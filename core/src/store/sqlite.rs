@@ -96,6 +96,12 @@ super::analytics::analytics_reads!(
     "cast(substr(r.date, 6, 2) as integer)"
 );
 
+// Job-run starts (rows.rs), with this driver's id of an inserted row.
+super::rows::job_run_starts!(
+    SqliteStore,
+    |r: sqlx::sqlite::SqliteQueryResult| -> super::Result<i64> { Ok(r.last_insert_rowid()) }
+);
+
 #[async_trait]
 impl Store for SqliteStore {
     fn backend(&self) -> &'static str {
@@ -308,17 +314,18 @@ impl Store for SqliteStore {
         params: &serde_json::Value,
         attempt: u32,
     ) -> Result<i64> {
-        let result = sqlx::query(
-            "insert into job_runs (job, params, attempt, started_at, status)
-             values (?, ?, ?, ?, 'running')",
-        )
-        .bind(job)
-        .bind(params.to_string())
-        .bind(i64::from(attempt))
-        .bind(Utc::now())
-        .execute(&self.pool)
-        .await?;
-        Ok(result.last_insert_rowid())
+        self.insert_job_run(None, job, params, attempt).await
+    }
+
+    async fn start_delivered_job_run(
+        &self,
+        job_id: &str,
+        job: &str,
+        params: &serde_json::Value,
+        attempt: u32,
+    ) -> Result<i64> {
+        self.insert_job_run(Some(job_id), job, params, attempt)
+            .await
     }
 
     async fn finish_job_run(
