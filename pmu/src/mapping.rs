@@ -116,24 +116,44 @@ pub fn apply_participants(card: &mut RaceCard, p: &Participants) {
             .iter()
             .any(|x| x.ordre_arrivee.is_some_and(|f| f > 0));
     let year = card.meeting.date.year();
-    let mut runners = Vec::with_capacity(p.participants.len());
-    for participant in &p.participants {
-        let Some(mut runner) = runner_from_participant(participant, year) else {
-            continue;
-        };
-        set_status(
-            &mut runner,
-            participant,
-            card.race.arrival.as_deref(),
-            race_run,
-        );
-        push_odds(card, &runner, participant);
-        runners.push(runner);
+    let own = runners_of(p, year, None, race_run);
+    let derived = arrival_from_finishes(&own.0);
+    // The programme's arrival places the runners the payload leaves without a finish (a payload
+    // fetched before the result). An arrival equal to the one this payload's own finishes give
+    // adds nothing, and is not read back: an earlier application of this payload derived it,
+    // and reading it as places would change runners (a repeated number, a gap in the finishes),
+    // where applying a payload twice must change nothing.
+    let (runners, participants) = match card.race.arrival.as_deref() {
+        Some(arrival) if Some(arrival) != derived.as_deref() => {
+            runners_of(p, year, Some(arrival), race_run)
+        }
+        _ => own,
+    };
+    for (runner, participant) in runners.iter().zip(participants) {
+        push_odds(card, runner, participant);
     }
     card.runners = runners;
     if card.race.arrival.is_none() {
-        card.race.arrival = arrival_from_finishes(&card.runners);
+        card.race.arrival = derived;
     }
+}
+
+/// The runners of the payload with their statuses set against `arrival`, and beside them the
+/// participant each came from. A participant without a name is skipped.
+fn runners_of<'p>(
+    p: &'p Participants,
+    year: i32,
+    arrival: Option<&[Vec<u32>]>,
+    race_run: bool,
+) -> (Vec<Runner>, Vec<&'p Participant>) {
+    p.participants
+        .iter()
+        .filter_map(|participant| {
+            let mut runner = runner_from_participant(participant, year)?;
+            set_status(&mut runner, participant, arrival, race_run);
+            Some((runner, participant))
+        })
+        .unzip()
 }
 
 fn runner_from_participant(p: &Participant, race_year: i32) -> Option<Runner> {

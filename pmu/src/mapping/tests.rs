@@ -206,6 +206,26 @@ fn the_arrival_is_derived_from_finishes_when_the_programme_had_none() {
 }
 
 #[test]
+#[expect(clippy::unwrap_used)]
+fn a_payload_applied_twice_without_a_programme_arrival_changes_nothing() {
+    // Found by fuzzing: a repeated number, and finishes with a gap (the winner unnamed). The
+    // second application used to read the arrival derived by the first back as places.
+    for body in [
+        &br#"[{"numPmu":1,"nom":"A","ordreArrivee":1},{"numPmu":1,"nom":"B"}]"#[..],
+        &br#"[{"numPmu":1,"nom":"A","ordreArrivee":2},{"numPmu":2,"nom":"B","ordreArrivee":3},
+          {"numPmu":3,"nom":"C"}]"#[..],
+    ] {
+        let mut card = cards().remove(1);
+        assert_eq!(card.race.arrival, None);
+        let participants = parse_participants(body).unwrap();
+        apply_participants(&mut card, &participants);
+        let once = card.clone();
+        apply_participants(&mut card, &participants);
+        assert_eq!(card, once, "{}", String::from_utf8_lossy(body));
+    }
+}
+
+#[test]
 fn dead_heats_share_a_place_and_the_next_place_is_skipped() {
     let arrival = [vec![2], vec![1], vec![7], vec![6, 13], vec![3]];
     let places: Vec<Option<u32>> = [2, 6, 13, 3, 99]
