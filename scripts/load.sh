@@ -7,10 +7,14 @@
 # database of its own on the local MariaDB, dropped at the end, and a private redis-server).
 #
 # Fails (exit 1) on any non-2xx answer or socket error (connect, read, write, timeout), and when
-# the server's RSS after the runs is more than 20 % above its RSS before them (measured after one
-# warm-up request per endpoint, so that filling the response cache is not counted as growth).
+# the server's RSS after the runs is more than 20 % above its RSS before them. "Before" is taken
+# after a warm-up: one request per endpoint, then 5 s of wrk per endpoint at the highest
+# connection count (not counted in the table), so that what any server holds at that
+# concurrency (response cache, connection buffers, the allocator's per-thread arenas, the SQLite
+# file pages mapped by each connection) is in the baseline, and growth beyond it means a leak.
 # Prints one row per run and the RSS of `serve`: cold (started, nothing asked), warm, peak
-# (VmHWM) and after.
+# (VmHWM) and after, and the anonymous part of warm and after (RssAnon: the heap, without the
+# mapped database file, which RSS counts once per connection mapping it).
 #
 # Usage: scripts/load.sh [DURATION_SECONDS]   (default 60; e.g. 5 for a quick check)
 # Environment: LOAD_BACKENDS="sqlite mysql" (default both), LOAD_CONNECTIONS="64 256",
@@ -99,10 +103,18 @@ run_backend() { # name: loads the store, starts serve, runs wrk, stops serve
   for url in "${urls[@]}"; do
     curl -fs -o /dev/null "$url" || { echo "error: $url does not answer 200" >&2; exit 1; }
   done
+  local most=0 c
+  for c in $connections; do [ "$c" -gt "$most" ] && most=$c; done
+  for url in "${urls[@]}"; do
+    wrk -t2 -c"$most" -d5s --timeout 5s "$url" >/dev/null
+  done
+  sleep 2
   warm=$(rss_kib "$serve_pid" VmRSS)
+  local warm_anon after_anon
+  warm_anon=$(rss_kib "$serve_pid" RssAnon)
   printf '%-8s %-5s %-44s %9s %10s %8s %8s %8s %6s %6s\n' backend conns endpoint requests "req/s" \
     "p50 ms" "p99 ms" "max ms" non2xx socket
-  local c url line label
+  local url line label
   for c in $connections; do
     for url in "${urls[@]}"; do
       line=$(wrk -t2 -c"$c" -d"${duration}s" --timeout 5s -s "$tmp/summary.lua" "$url" | grep '^RESULT ')
@@ -116,8 +128,9 @@ run_backend() { # name: loads the store, starts serve, runs wrk, stops serve
   done
   sleep 2 # connections closed, requests finished
   after=$(rss_kib "$serve_pid" VmRSS)
+  after_anon=$(rss_kib "$serve_pid" RssAnon)
   peak=$(rss_kib "$serve_pid" VmHWM)
-  echo "$name serve RSS MiB: cold $(mib "$cold"), warm $(mib "$warm"), peak $(mib "$peak"), after $(mib "$after")"
+  echo "$name serve RSS MiB: cold $(mib "$cold"), warm $(mib "$warm"), peak $(mib "$peak"), after $(mib "$after"); anonymous: warm $(mib "$warm_anon"), after $(mib "$after_anon")"
   if [ "$after" -gt $((warm * 12 / 10)) ]; then
     echo "FAIL $name: RSS grew by more than 20 % under load ($(mib "$warm") -> $(mib "$after") MiB)"
     fail=1

@@ -23,6 +23,7 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode, header};
 use axum::routing::{get, post};
 use chrono::{NaiveDate, Utc};
 use pronoturf_core::cache::Cache;
+use pronoturf_core::gate::{Admission, FillGate};
 use pronoturf_core::queue::{JobQueue, QueueError};
 use pronoturf_core::settings::Settings;
 use pronoturf_core::store::Store;
@@ -40,6 +41,8 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+/// Cache entries filled from the Store at once (each fill holds a database connection).
+pub const CONCURRENT_FILLS: usize = 8;
 /// Largest request body accepted: the API takes small JSON documents only.
 pub const BODY_LIMIT: usize = 64 * 1024;
 /// A request taking longer than this is answered 408 rather than left hanging.
@@ -54,6 +57,8 @@ pub struct AppState {
     pub redis: Option<redis::Client>,
     /// Response cache (Redis, or in process), invalidated by writes.
     pub cache: Arc<Cache>,
+    /// One fill per cache key at a time: a burst at an expiry reads the Store once.
+    pub fills: Arc<FillGate>,
     /// Request metrics exposed at `/metrics`.
     pub metrics: metrics::Metrics,
     /// Settings read at start-up.
@@ -92,12 +97,27 @@ impl AppState {
             store: pronoturf_core::store::deadline::with_deadline(store),
             redis,
             cache: Arc::new(Cache::new(settings.redis_url.as_ref())?),
+            fills: Arc::new(FillGate::new(CONCURRENT_FILLS)),
             metrics: metrics::Metrics::default(),
             settings: Arc::new(settings),
             queue,
             queue_has_worker,
             admin_limiter: Arc::new(admin::RateLimiter::default()),
         })
+    }
+
+    /// The entry cached at `key`, or the turn to fill it: requests missing the same key at once
+    /// wait for the first one's fill and then find the entry (or, if it failed, take their
+    /// turn). Hold the turn until the entry is set.
+    pub async fn cached(&self, key: &str) -> std::result::Result<Vec<u8>, Admission<'_>> {
+        if let Some(entry) = self.cache.get(key).await {
+            return Ok(entry);
+        }
+        let turn = self.fills.admit(key).await;
+        match self.cache.get(key).await {
+            Some(entry) => Ok(entry),
+            None => Err(turn),
+        }
     }
 
     /// The same state enqueueing on `queue`: `pronoturf serve` shares one in-process queue

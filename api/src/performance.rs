@@ -154,9 +154,10 @@ pub async fn get_performance(
         return Ok(json_bytes(empty, "miss"));
     }
     let cache_key = format!("performance:{from}:{to}");
-    if let Some(body) = state.cache.get(&cache_key).await {
-        return Ok(json_bytes(body, "hit"));
-    }
+    let _fill = match state.cached(&cache_key).await {
+        Ok(body) => return Ok(json_bytes(body, "hit")),
+        Err(turn) => turn,
+    };
     let bankroll: Vec<BankrollPointResponse> = state
         .store
         .bankroll_history(INITIAL_BANK)

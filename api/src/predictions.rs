@@ -141,9 +141,10 @@ pub async fn get_race_predictions(
         race: p.race,
     };
     let cache_key = format!("predictions:{}:{}:{}", key.date, key.meeting, key.race);
-    if let Some(body) = state.cache.get(&cache_key).await {
-        return Ok(json_bytes(body, "hit"));
-    }
+    let _fill = match state.cached(&cache_key).await {
+        Ok(body) => return Ok(json_bytes(body, "hit")),
+        Err(turn) => turn,
+    };
     let Some(prediction) = state.store.race_predictions(key).await? else {
         let stored = state.store.list_race_keys(key.date).await?.contains(&key);
         return Err(ApiError::NotFound(if stored {
@@ -202,9 +203,10 @@ pub async fn list_pronostics(
 ) -> Result<Response> {
     let date = q.date.unwrap_or_else(crate::today_in_paris);
     let cache_key = format!("pronostics:{date}");
-    if let Some(body) = state.cache.get(&cache_key).await {
-        return Ok(json_bytes(body, "hit"));
-    }
+    let _fill = match state.cached(&cache_key).await {
+        Ok(body) => return Ok(json_bytes(body, "hit")),
+        Err(turn) => turn,
+    };
     let races = state.store.day_predictions(date).await?;
     let races = races
         .into_iter()
@@ -308,9 +310,10 @@ pub async fn list_value_bets(
         });
     }
     let cache_key = format!("value-bets:{date}:{min_edge}");
-    if let Some(body) = state.cache.get(&cache_key).await {
-        return Ok(json_bytes(body, "hit"));
-    }
+    let _fill = match state.cached(&cache_key).await {
+        Ok(body) => return Ok(json_bytes(body, "hit")),
+        Err(turn) => turn,
+    };
     let bets = state.store.day_value_bets(date, min_edge).await?;
     let body = to_json(&ValueBetsResponse {
         date,

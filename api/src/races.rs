@@ -154,9 +154,10 @@ pub async fn list_races(
             .map(str::to_ascii_uppercase)
             .unwrap_or_default()
     );
-    if let Some(body) = state.cache.get(&key).await {
-        return Ok(json_bytes(body, "hit"));
-    }
+    let _fill = match state.cached(&key).await {
+        Ok(body) => return Ok(json_bytes(body, "hit")),
+        Err(turn) => turn,
+    };
     let races = state.store.list_races(date, &filter).await?;
     let body = serde_json::to_vec(&RacesResponse {
         date,
@@ -210,9 +211,10 @@ pub async fn get_race(
     };
     // The cached entry is one byte saying whether the race is final, then the body.
     let cache_key = format!("race:{}:{}:{}", key.date, key.meeting, key.race);
-    let (immutable, body, hit) = match state.cache.get(&cache_key).await {
-        Some(entry) if !entry.is_empty() => (entry[0] == 1, entry[1..].to_vec(), "hit"),
-        _ => {
+    let (immutable, body, hit) = match state.cached(&cache_key).await {
+        Ok(entry) if !entry.is_empty() => (entry[0] == 1, entry[1..].to_vec(), "hit"),
+        lookup => {
+            let _fill = lookup.err();
             let card = state
                 .store
                 .race_card(key)

@@ -129,9 +129,10 @@ pub async fn list_results(
     let date = q.date.unwrap_or_else(crate::today_in_paris);
     // The cached entry is one byte saying whether the day is complete, then the body.
     let cache_key = format!("results:{date}");
-    let (complete, body, hit) = match state.cache.get(&cache_key).await {
-        Some(entry) if !entry.is_empty() => (entry[0] == 1, entry[1..].to_vec(), "hit"),
-        _ => {
+    let (complete, body, hit) = match state.cached(&cache_key).await {
+        Ok(entry) if !entry.is_empty() => (entry[0] == 1, entry[1..].to_vec(), "hit"),
+        lookup => {
+            let _fill = lookup.err();
             let (complete, body) = build(&state, date).await?;
             let mut entry = vec![u8::from(complete)];
             entry.extend_from_slice(&body);

@@ -602,6 +602,26 @@ async fn responses_are_cached_until_a_write_invalidates_them() {
     assert_eq!(body["races"].as_array().map(Vec::len), Some(4));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_requests_missing_one_entry_reads_the_store_once() {
+    // Arrange: nothing cached yet, as right after an expiry.
+    let (app, _store) = spawn_app().await;
+    for path in [
+        "/api/v1/races/2026-03-01/1/1",
+        "/api/v1/races?date=2026-03-01",
+    ] {
+        // Act: 32 requests at once.
+        let answers = futures::future::join_all((0..32).map(|_| app.get(path))).await;
+        // Assert: one filled the entry, the others waited for it and were served from it.
+        let misses = answers
+            .iter()
+            .inspect(|r| assert_eq!(r.status(), 200, "{path}"))
+            .filter(|r| r.headers()["x-cache"] == "miss")
+            .count();
+        assert_eq!(misses, 1, "{path}");
+    }
+}
+
 #[tokio::test]
 async fn metrics_count_requests_by_route_template() {
     let (app, _) = spawn_app().await;

@@ -7,6 +7,8 @@ pub mod history;
 #[cfg(feature = "runtime")]
 pub mod cache;
 #[cfg(feature = "runtime")]
+pub mod gate;
+#[cfg(feature = "runtime")]
 pub mod probe;
 #[cfg(feature = "runtime")]
 pub mod queue;

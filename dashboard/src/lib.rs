@@ -8,7 +8,6 @@ pub mod error;
 pub mod export;
 pub mod filters;
 pub mod format;
-pub mod gate;
 pub mod pages;
 pub mod probes;
 
@@ -17,6 +16,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::routing::get;
 use chrono::{NaiveDate, Utc};
 use pronoturf_core::cache::Cache;
+use pronoturf_core::gate::FillGate;
 use pronoturf_core::settings::Settings;
 use pronoturf_core::store::Store;
 use secrecy::ExposeSecret;
@@ -28,6 +28,8 @@ use tower_http::trace::TraceLayer;
 
 /// A request taking longer than this is answered 408 rather than left hanging.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+/// Pages rendered at once: each render holds database connections.
+pub const CONCURRENT_RENDERS: usize = 4;
 /// How long a rendered page is reused: short, so a sync shows within seconds.
 pub const PAGE_TTL: Duration = Duration::from_secs(30);
 
@@ -51,7 +53,7 @@ pub struct AppState {
     /// The champion's feature drift, reused for a few minutes (costly to compute).
     pub drift: Arc<pages::model::drift::DriftCache>,
     /// One render per page at a time, a few pages at once.
-    pub renders: Arc<gate::RenderGate>,
+    pub renders: Arc<FillGate>,
     /// Pages rendered since start (cache misses), for the log and the tests.
     pub rendered: Arc<std::sync::atomic::AtomicU64>,
 }
@@ -75,7 +77,7 @@ impl AppState {
             http,
             settings: Arc::new(settings),
             drift: Arc::default(),
-            renders: Arc::default(),
+            renders: Arc::new(FillGate::new(CONCURRENT_RENDERS)),
             rendered: Arc::default(),
         })
     }

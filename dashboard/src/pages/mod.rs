@@ -217,7 +217,7 @@ pub fn link(path: &str, query: &str) -> String {
 }
 
 /// The page at `uri` from the cache, or rendered by `render` and cached for [`PAGE_TTL`].
-/// Renders pass the [`crate::gate::RenderGate`], then look at the cache again: a burst of
+/// Renders pass the [`pronoturf_core::gate::FillGate`], then look at the cache again: a burst of
 /// requests for one expired page renders it once, not once per request.
 pub async fn cached(
     state: &AppState,

@@ -1,47 +1,46 @@
-//! Admission of page renders: one render per page at a time, and a few pages at once.
+//! Admission of cache fills: one fill per key at a time, and a few keys at once.
 //!
-//! A render holds database connections. Under a burst at a cache expiry, unbounded renders of
-//! the same page emptied the pool (shared with the API in `serve`) and the late ones failed
-//! after the pool's wait. Behind the gate, requests for a page being rendered wait for it and
-//! then find it cached.
+//! Filling a cache entry (a dashboard page, an API answer) holds database connections. Under a
+//! burst at a cache expiry, every request for the expired entry filled it at once: the dashboard
+//! emptied the pool (shared with the API in `serve`) and its late requests failed after the
+//! pool's wait; the API's answers for one race waited up to 1.8 s at 256 connections. Behind
+//! the gate, requests for a key being filled wait for that fill and then find it cached.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use tokio::sync::{OwnedMutexGuard, Semaphore, SemaphorePermit};
 
-/// Pages rendered at once.
-pub const CONCURRENT_RENDERS: usize = 4;
-
-/// Size of the page map at which entries nobody holds are swept.
+/// Size of the key map at which entries nobody holds are swept.
 const SWEEP_AT: usize = 256;
 
-/// The gate; one per dashboard.
-pub struct RenderGate {
+/// The gate; one per server.
+pub struct FillGate {
     permits: Semaphore,
-    /// One lock per page being rendered or awaited; removed by the last holder (or swept), so
-    /// the map holds about the pages in flight whatever URIs clients invent.
+    /// One lock per key being filled or awaited; removed by the last holder (or swept), so the
+    /// map holds about the keys in flight whatever URIs clients invent.
     pages: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
-impl Default for RenderGate {
-    fn default() -> Self {
+impl FillGate {
+    /// A gate letting `concurrent` keys fill at once.
+    pub fn new(concurrent: usize) -> Self {
         Self {
-            permits: Semaphore::new(CONCURRENT_RENDERS),
+            permits: Semaphore::new(concurrent),
             pages: Mutex::default(),
         }
     }
 }
 
-/// The right to render one page; dropping it lets the next request for the page in.
+/// The right to fill one key; dropping it lets the next request for the key in.
 pub struct Admission<'a> {
-    gate: &'a RenderGate,
+    gate: &'a FillGate,
     key: String,
     page: Option<OwnedMutexGuard<()>>,
     _permit: SemaphorePermit<'a>,
 }
 
-impl RenderGate {
-    /// Waits until no other request renders `key`, then for a render permit.
+impl FillGate {
+    /// Waits until no other request fills `key`, then for a permit.
     pub async fn admit(&self, key: &str) -> Admission<'_> {
         let lock = {
             let mut pages = self.pages.lock().unwrap_or_else(|e| e.into_inner());
@@ -58,7 +57,7 @@ impl RenderGate {
             .permits
             .acquire()
             .await
-            .expect("the render semaphore is never closed");
+            .expect("the fill semaphore is never closed");
         Admission {
             gate: self,
             key: key.to_string(),
@@ -88,8 +87,8 @@ mod tests {
     use std::time::Duration;
 
     #[tokio::test]
-    async fn the_map_forgets_a_page_once_its_last_request_is_done() {
-        let gate = RenderGate::default();
+    async fn the_map_forgets_a_key_once_its_last_request_is_done() {
+        let gate = FillGate::new(4);
         let first = gate.admit("a").await;
         let gate_ref = &gate;
         let waiter = async move {
@@ -105,17 +104,17 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn different_pages_render_side_by_side_up_to_the_limit() {
-        let gate = RenderGate::default();
+    async fn different_keys_fill_side_by_side_up_to_the_limit() {
+        let gate = FillGate::new(4);
         let mut held = Vec::new();
-        for n in 0..CONCURRENT_RENDERS {
+        for n in 0..4 {
             held.push(gate.admit(&n.to_string()).await);
         }
         let blocked = tokio::time::timeout(Duration::from_millis(30), gate.admit("one more")).await;
-        assert!(blocked.is_err(), "a fifth page waits for a permit");
+        assert!(blocked.is_err(), "a fifth key waits for a permit");
         held.pop();
         tokio::time::timeout(Duration::from_secs(1), gate.admit("one more"))
             .await
-            .expect("admitted once a render ends");
+            .expect("admitted once a fill ends");
     }
 }
