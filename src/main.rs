@@ -1,6 +1,12 @@
 //! The `pronoturf` binary: parses the command line, reads Settings once, and calls into the
 //! libraries. One subcommand per process or job.
 
+/// mimalloc rather than glibc's malloc: under load the servers' many threads made glibc keep
+/// per-thread arenas of freed memory, and a history read (drift, training) left hundreds of MiB
+/// resident long after it was freed; mimalloc gives freed pages back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod demo;
 mod evaluate;
