@@ -92,17 +92,20 @@ impl DriftCache {
         }
         let cache = self.clone();
         let version = version.to_string();
-        let task =
-            tokio::spawn(async move { cache.compute_once(store.as_ref(), &version, model).await });
+        // The task logs its own failure: a background refresh has nobody waiting for it.
+        let task = tokio::spawn(async move {
+            let drift = cache.compute_once(store.as_ref(), &version, model).await;
+            if let Err(e) = &drift {
+                tracing::error!(error.cause_chain = ?e, "feature drift failed");
+            }
+            drift
+        });
         if let Some((_, stale)) = known {
             return stale;
         }
         match tokio::time::timeout(DRIFT_WAIT, task).await {
             Ok(Ok(Ok(drift))) => drift,
-            Ok(Ok(Err(e))) => {
-                tracing::error!(error.cause_chain = ?e, "feature drift failed");
-                Arc::new(Drift::Pending)
-            }
+            Ok(Ok(Err(_))) => Arc::new(Drift::Pending),
             Ok(Err(e)) => {
                 tracing::error!(error = %e, "feature drift task failed");
                 Arc::new(Drift::Pending)
