@@ -101,6 +101,10 @@ impl Entries {
         if let Some(old) = self.map.remove(key) {
             self.bytes -= old.value.len();
         }
+        // Not kept, and not a reason to drop the rest either.
+        if value.len() > MEMORY_BYTES {
+            return;
+        }
         if self.map.len() >= MEMORY_CAPACITY || self.bytes + value.len() > MEMORY_BYTES {
             let now = Instant::now();
             self.map
@@ -109,9 +113,6 @@ impl Entries {
             if self.map.len() >= MEMORY_CAPACITY || self.bytes + value.len() > MEMORY_BYTES {
                 self.clear();
             }
-        }
-        if value.len() > MEMORY_BYTES {
-            return;
         }
         self.bytes += value.len();
         self.map.insert(
@@ -393,6 +394,11 @@ mod tests {
             entries.get("huge", 1),
             None,
             "larger than the budget: not kept"
+        );
+        assert_eq!(
+            entries.get("page1999", 1).as_deref(),
+            Some(&b"small"[..]),
+            "and the others stay"
         );
     }
 
