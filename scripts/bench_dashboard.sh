@@ -9,6 +9,8 @@
 # Usage: scripts/bench_dashboard.sh [RUNS]   (BIN=path skips the build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/serve_lib.sh
+. scripts/serve_lib.sh
 runs=${1:-7}
 shared=${SHARED_DIR:-../shared}
 if [ -z "${BIN:-}" ]; then
@@ -20,10 +22,9 @@ dash=
 trap 'kill $dash 2>/dev/null || true; rm -rf "$tmp"' EXIT
 
 export DATABASE_URL="sqlite://$tmp/bench.db" ML_MODELS_DIR="$tmp/ml_models" RUST_LOG=warn
-"$BIN" import "$shared/history/hkjc_2016-2023.csv" >/dev/null
-"$BIN" demo --history "$shared/history/pmu_fr_2026-01_2026-06-15.csv" --predict-days 14 --no-serve >/dev/null
+load_benchmark_store "$BIN" "$shared"
 "$BIN" stats | grep -iE '^ *(races|runners)' || true
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+port=$(free_port)
 "$BIN" dashboard --port "$port" >"$tmp/dash.log" 2>&1 &
 dash=$!
 base="http://127.0.0.1:$port"

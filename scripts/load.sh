@@ -27,6 +27,8 @@
 # MariaDB side uses root@127.0.0.1:3306 without password (the local test server).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/serve_lib.sh
+. scripts/serve_lib.sh
 duration=${1:-60}
 backends=${LOAD_BACKENDS:-sqlite mysql}
 connections=${LOAD_CONNECTIONS:-64 256}
@@ -54,7 +56,6 @@ cleanup() {
   rm -rf "$tmp"
 }
 trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 rss_kib() { awk -v k="$2" '$1 == k":" {print $2}' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
 

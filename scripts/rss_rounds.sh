@@ -8,6 +8,8 @@
 # Environment: BIN (a pronoturf binary; default: build the release one), SHARED_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/serve_lib.sh
+. scripts/serve_lib.sh
 rounds=${1:-4}
 secs=${2:-15}
 shared=${SHARED_DIR:-../shared}
@@ -19,11 +21,9 @@ tmp=$(mktemp -d)
 pid=
 trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 export DATABASE_URL="sqlite://$tmp/rss.db" ML_MODELS_DIR="$tmp/ml_models" RUST_LOG=error
-"$BIN" import "$shared/history/hkjc_2016-2023.csv" >/dev/null
-"$BIN" demo --history "$shared/history/pmu_fr_2026-01_2026-06-15.csv" --predict-days 14 --no-serve >/dev/null
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-api=$(port)
-dash=$(port)
+load_benchmark_store "$BIN" "$shared"
+api=$(free_port)
+dash=$(free_port)
 SCHEDULE_SYNC='' SCHEDULE_ODDS='' SCHEDULE_PREDICT='' SCHEDULE_RESULTS='' SCHEDULE_RETRAIN='' \
   SCHEDULE_REPORT='' "$BIN" serve --api-port "$api" --dashboard-port "$dash" >"$tmp/serve.log" 2>&1 &
 pid=$!
